@@ -1,0 +1,85 @@
+# Flotilla build. Two build flavours share the same sources:
+#   build/rel  -O2, for `make run` and `make bench`
+#   build/san  ASan + UBSan, for `make test`
+# Sources are found by wildcard: adding a file under src/<module>/ needs no
+# Makefile change. src/cli/main.c is the only file outside libflotilla.a.
+
+PKGS    := libevent jansson yaml-0.1 sqlite3 libcurl openssl cmocka
+CC      ?= cc
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wmissing-prototypes
+BASE    := -std=gnu11 -g -D_GNU_SOURCE -Isrc $(WARN)
+DEPS_OK := build/.deps-ok
+
+REL_CFLAGS := $(BASE) -O2
+SAN_CFLAGS := $(BASE) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+
+LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+.PHONY: all run test bench fuzz clean deps format
+
+all: build/rel/flotilla
+
+$(DEPS_OK): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p build && touch $@
+
+deps: $(DEPS_OK)
+
+# $(1) = flavour, $(2) = CFLAGS
+define flavour
+$(1)_OBJ := $$(patsubst src/%.c,build/$(1)/obj/%.o,$$(LIB_SRC))
+
+build/$(1)/obj/%.o: src/%.c | $(DEPS_OK)
+	@mkdir -p $$(@D)
+	$$(CC) $(2) $$(shell pkg-config --cflags $(PKGS)) -MMD -MP -c $$< -o $$@
+
+build/$(1)/libflotilla.a: $$($(1)_OBJ)
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+build/$(1)/flotilla: build/$(1)/obj/cli/main.o build/$(1)/libflotilla.a
+	$$(CC) $(2) $$^ $$(shell pkg-config --libs $(PKGS)) -lm -o $$@
+
+-include $$(patsubst src/%.c,build/$(1)/obj/%.d,$$(LIB_SRC) src/cli/main.c)
+endef
+
+$(eval $(call flavour,rel,$(REL_CFLAGS)))
+$(eval $(call flavour,san,$(SAN_CFLAGS)))
+
+build/san/tests/%: tests/unit/%.c build/san/libflotilla.a | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags $(PKGS)) $< build/san/libflotilla.a \
+	    $(shell pkg-config --libs $(PKGS)) -lm -o $@
+
+# Fuzz drivers: under gcc they are linked with a replay main that feeds every
+# corpus file through LLVMFuzzerTestOneInput; `make fuzz` builds real libFuzzer
+# binaries with clang.
+build/san/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c build/san/libflotilla.a | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) $(shell pkg-config --cflags $(PKGS)) $< tests/fuzz/replay.c \
+	    build/san/libflotilla.a $(shell pkg-config --libs $(PKGS)) -lm -o $@
+
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/san/fuzz/%,$(FUZZ_SRC))
+
+run: build/rel/flotilla
+	scripts/run.sh build/rel/flotilla
+
+test: $(UNIT_BIN) $(FUZZ_BIN) build/san/flotilla
+	@tests/run-all.sh "$(UNIT_BIN)" "$(FUZZ_BIN)" $(CURDIR)/build/san/flotilla
+
+fuzz: | $(DEPS_OK)
+	@tests/fuzz/build-libfuzzer.sh
+
+bench: build/rel/flotilla
+	@scripts/deps.sh bench
+	@bench/run.sh $(CURDIR)/build/rel/flotilla
+
+format:
+	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c
+
+clean:
+	rm -rf build
