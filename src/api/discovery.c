@@ -33,7 +33,7 @@ static json_t *resource_list(const char *group, const char *version)
                            t->kind, "verbs", "create", "delete", "deletecollection", "get",
                            "list", "update", "watch", "shortNames", shorts));
     }
-    char gv[128];
+    char gv[400];
     snprintf(gv, sizeof(gv), "%s%s%s", group, group[0] ? "/" : "", version);
     return json_pack("{s:s,s:s,s:s,s:o}", "kind", "APIResourceList", "apiVersion", "v1",
                      "groupVersion", gv, "resources", res);

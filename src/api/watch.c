@@ -92,10 +92,15 @@ static void stream_free(struct stream *st)
     free(st);
 }
 
-/* The client went away: evhttp frees the request after this returns. */
+/* The client went away. evhttp detaches a request whose reply is still in
+ * progress from the dying connection and leaves it to us to free. */
 static void on_close(struct evhttp_connection *conn, void *arg)
 {
-    stream_free(arg);
+    struct stream *st = arg;
+    struct evhttp_request *req = st->req;
+    stream_free(st);
+    if (evhttp_request_get_connection(req) == NULL)
+        evhttp_request_free(req);
 }
 
 static void on_timeout(evutil_socket_t fd, short what, void *arg)

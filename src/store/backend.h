@@ -40,7 +40,8 @@ typedef int (*fl_backend_load_fn)(void *ctx, const struct fl_kv *kv);
 struct fl_backend_ops {
     const char *name;
     /* Deliver every committed record to fn and set *rev to the last committed
-     * revision (0 for an empty store). */
+     * revision (0 for an empty store). load() starts a session, as a restart
+     * would: writes staged and not yet committed are discarded first. */
     int (*load)(struct fl_backend *b, fl_backend_load_fn fn, void *ctx, uint64_t *rev,
                 struct fl_err *err);
     /* Stage a create (prev_mod_rev == 0) or replace of kv->key. */
@@ -72,12 +73,26 @@ int fl_backend_commit(struct fl_backend *b, uint64_t rev, struct fl_err *err) FL
 void fl_backend_close(struct fl_backend *b); /* NULL-safe */
 
 /* In-memory backend, for unit tests: survives "restarts" of a store opened on
- * it again (load gives back what was committed), loses everything on close. */
+ * it again (load gives back what was committed and drops what a previous
+ * store instance staged but never committed), loses everything on close.
+ * Returns a new backend, freed by fl_backend_close(). Never fails. */
 struct fl_backend *fl_backend_memory_new(void);
 
-/* SQLite backend in `dir` (created if missing): file dir/flotilla.db, WAL
- * journal, synchronous=FULL so a commit is durable when it returns. */
-int fl_backend_sqlite_open(const char *dir, struct fl_backend **out, struct fl_err *err)
-    FL_MUST_CHECK;
+/* Fault injection for tests: the next n commits of memory backend b fail with
+ * a 500 InternalError, drop their staged writes and leave the committed
+ * records and revision untouched. n <= 0 disarms. b must come from
+ * fl_backend_memory_new() (asserted). */
+void fl_backend_memory_fail_commit(struct fl_backend *b, int n);
+
+/* SQLite backend in `dir` (created if missing, mode 0700): file
+ * dir/flotilla.db, WAL journal, synchronous=FULL so a commit is durable when
+ * it returns. The database is held in exclusive locking mode for the life of
+ * the backend, so a second server on the same dir fails here instead of
+ * sharing it. On success *out is a new backend, freed by fl_backend_close().
+ * Errors (500): dir cannot be created or is not writable, the file is not a
+ * SQLite database or was not written by Flotilla, its schema version is
+ * unknown, or it is locked by another process; the message names the file. */
+int fl_backend_sqlite_open(const char *dir, struct fl_backend **out,
+                           struct fl_err *err) FL_MUST_CHECK;
 
 #endif
