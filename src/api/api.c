@@ -138,9 +138,28 @@ static json_t *read_body(struct call *c)
     return doc;
 }
 
+/* generateName: the prefix plus five random characters, as upstream. */
+static void generate_name(json_t *md)
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    const char *prefix = fl_json_str(md, "generateName");
+    if (fl_json_str(md, "name")[0] || !prefix[0])
+        return;
+    unsigned char r[5];
+    char name[260];
+    FL_ASSERT(getrandom(r, sizeof(r), 0) == sizeof(r));
+    snprintf(name, sizeof(name), "%.*s", 248, prefix);
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof(r); i++)
+        name[n + i] = alphabet[r[i] % (sizeof(alphabet) - 1)];
+    name[n + sizeof(r)] = '\0';
+    json_object_set_new(md, "name", json_string(name));
+}
+
 /* Check apiVersion/kind against the endpoint (filling them when absent), the
- * namespace against the URL, then defaults and validation. */
-static int prepare(struct call *c, json_t *doc)
+ * namespace against the URL, then (on create) generateName, defaults and
+ * validation. */
+static int prepare(struct call *c, json_t *doc, bool create)
 {
     const struct fl_rtype *t = c->r.type;
     char av[128];
@@ -176,9 +195,19 @@ static int prepare(struct call *c, json_t *doc)
     } else {
         json_object_del(md, "namespace");
     }
-    json_t *jname = json_object_get(md, "name");
-    if (jname && !json_is_string(jname))
-        return fl_errf(&c->err, 400, "BadRequest", "metadata.name must be a string");
+    /* ObjectMeta's string fields: anything else is a decoding error upstream. */
+    static const char *const strings[] = {"name", "generateName", "resourceVersion", "uid",
+                                          "creationTimestamp", "deletionTimestamp"};
+    for (size_t i = 0; i < FL_ARRAY_LEN(strings); i++) {
+        json_t *v = json_object_get(md, strings[i]);
+        if (v && !json_is_string(v) && !json_is_null(v))
+            return fl_errf(&c->err, 400, "BadRequest", "metadata.%s must be a string",
+                           strings[i]);
+        if (json_is_null(v))
+            json_object_del(md, strings[i]);
+    }
+    if (create)
+        generate_name(md);
     if (t->defaults)
         t->defaults(doc);
     return fl_validate(t, doc, &c->err);
@@ -197,24 +226,6 @@ static int namespace_exists(struct call *c)
         return FL_EFAIL;
     fl_obj_unref(o);
     return FL_OK;
-}
-
-/* generateName: the prefix plus five random characters, as upstream. */
-static void generate_name(json_t *md)
-{
-    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-    const char *prefix = fl_json_str(md, "generateName");
-    if (fl_json_str(md, "name")[0] || !prefix[0])
-        return;
-    unsigned char r[5];
-    char name[260];
-    FL_ASSERT(getrandom(r, sizeof(r), 0) == sizeof(r));
-    snprintf(name, sizeof(name), "%.*s", 248, prefix);
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof(r); i++)
-        name[n + i] = alphabet[r[i] % (sizeof(alphabet) - 1)];
-    name[n + sizeof(r)] = '\0';
-    json_object_set_new(md, "name", json_string(name));
 }
 
 /* ---- verbs ------------------------------------------------------------ */
@@ -237,8 +248,7 @@ static void do_create(struct call *c)
     json_t *doc = read_body(c);
     if (!doc)
         return reply_err(c);
-    generate_name(fl_json_metadata(doc));
-    if (prepare(c, doc) != 0 || namespace_exists(c) != 0)
+    if (prepare(c, doc, true) != 0 || namespace_exists(c) != 0)
         goto out;
     key_of(c, fl_json_str(fl_json_metadata(doc), "name"), key);
     if (fl_store_create(c->api->store, &c->res, key, doc, &o, &c->err) != 0)
@@ -260,7 +270,7 @@ static void do_update(struct call *c)
     json_t *doc = read_body(c);
     if (!doc)
         return reply_err(c);
-    if (prepare(c, doc) != 0)
+    if (prepare(c, doc, false) != 0)
         goto out;
     const char *name = fl_json_str(fl_json_metadata(doc), "name");
     if (strcmp(name, c->r.name) != 0) {
@@ -292,20 +302,26 @@ static int delete_options(struct call *c, struct fl_store_precond *pre, char *ui
     if (!doc)
         return FL_EFAIL;
     json_t *p = json_object_get(doc, "preconditions");
+    json_t *juid = json_object_get(p, "uid"), *jrv = json_object_get(p, "resourceVersion");
+    if ((p && !json_is_object(p) && !json_is_null(p)) || (juid && !json_is_string(juid)) ||
+        (jrv && !json_is_string(jrv))) {
+        json_decref(doc);
+        return fl_errf(&c->err, 400, "BadRequest",
+                       "preconditions must be an object with string uid and resourceVersion");
+    }
     snprintf(uid, uidlen, "%s", fl_json_str(p, "uid"));
     pre->uid = uid;
     const char *rv = fl_json_str(p, "resourceVersion");
+    int rc = FL_OK;
     if (rv[0]) {
         char *end;
         pre->rev = strtoull(rv, &end, 10);
-        if (*end || pre->rev == 0) {
-            json_decref(doc);
-            return fl_errf(&c->err, 400, "BadRequest", "invalid resourceVersion precondition %s",
-                           rv);
-        }
+        if (*end || pre->rev == 0)
+            rc = fl_errf(&c->err, 400, "BadRequest", "invalid resourceVersion precondition %s",
+                         rv);
     }
     json_decref(doc);
-    return FL_OK;
+    return rc;
 }
 
 /* Delete what a namespace holds, then the namespace (until a namespace
@@ -518,8 +534,12 @@ static void dispatch(struct call *c)
         return reply_err(c);
     }
     bool collection = c->r.name[0] == '\0';
+    /* /api/v1/configmaps (all namespaces) only lists and watches. */
+    bool all_namespaces = t->namespaced && !c->r.ns[0];
     if (c->r.watch || (m == EVHTTP_REQ_GET && is_true(query(c, "watch"))))
         return m == EVHTTP_REQ_GET ? do_watch(c) : (void)0;
+    if (all_namespaces && m != EVHTTP_REQ_GET)
+        m = EVHTTP_REQ_OPTIONS; /* falls through to 405 */
     switch (m) {
     case EVHTTP_REQ_GET:
         return collection ? do_list(c) : do_get(c);

@@ -3,15 +3,18 @@
 #   - $TMP, a private temp dir removed on exit, and $E2E_DIR, this directory;
 #   - start_server DIR [args] / stop_server / kill_server: one `flotilla serve`
 #     on a free 127.0.0.1 port ($PORT, $SERVER_PID, $SERVER_LOG); servers still
-#     running at exit are killed by PID, and a failing script prints the tail
-#     of the server log;
+#     running at exit are killed by PID, and a failing script prints the
+#     server's sanitizer report or the tail of its log;
 #   - api [-H header]... [-F bodyfile] METHOD PATH [BODY]: one request with
 #     curl; sets $CODE (HTTP status) and $RESP (body; also in $RESP_FILE);
+#   - raw_http PYEXPR: bytes curl would not send, on a fresh connection;
+#   - watch_start/watch_wait/watch_done/watch_stop/watch_events: watch
+#     streams with curl -N in the background;
 #   - checks: fail, check_fail (non-fatal, counted), assert_eq, assert_status,
-#     assert_error CODE REASON, json EXPR / assert_json EXPR (a Python
+#     assert_error CODE REASON [FIELD], json EXPR / assert_json EXPR (a Python
 #     expression over the response parsed as `d`), and `finish` at the end.
 # JSON is handled by /usr/bin/python3 (stdlib only): the python3 on PATH may
-# be another interpreter.
+# be another interpreter. E2E_KEEP=1 keeps $TMP (data dirs, server logs).
 
 set -uo pipefail
 
@@ -27,13 +30,14 @@ if [ ! -x "$FLOTILLA" ]; then
 fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/flotilla-e2e.XXXXXX")
-SERVER_PID= PORT= SERVER_LOG=
+SERVER_PID='' PORT='' SERVER_LOG=''
 E2E_PIDS=()      # every process we started, killed by PID at exit
 E2E_FAILURES=0
 E2E_NSERVERS=0
 E2E_TEST=$(basename "$0" .sh)
 RESP_FILE=$TMP/resp
-CODE= RESP=
+WATCH_RC=''
+CODE='' RESP=''
 
 e2e_cleanup() {
     local rc=$?
@@ -130,7 +134,6 @@ start_server() {
         line=$(grep -m1 -E '^listening on 127\.0\.0\.1:[0-9]+$' "$SERVER_LOG")
         if [ -n "$line" ]; then
             PORT=${line##*:}
-            BASE=http://127.0.0.1:$PORT
             return 0
         fi
         kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited before listening: $(cat "$SERVER_LOG")"
@@ -196,7 +199,7 @@ server_alive() {
 # The body is sent as is (with Content-Type: application/json unless a -H
 # gives another). Sets CODE and RESP; RESP_FILE holds the exact body bytes.
 api() {
-    local hdrs=() file= ct=1
+    local hdrs=() file='' ct=1
     while [ $# -gt 0 ]; do
         case $1 in
         -H) hdrs+=(-H "$2"); case ${2,,} in content-type:*) ct=0 ;; esac; shift 2 ;;
@@ -248,15 +251,6 @@ v = eval(sys.argv[2])
 print(v if isinstance(v, str) else json.dumps(v))' "$RESP_FILE" "$1"
 }
 
-# json_of FILE EXPR: the same over a saved response file.
-json_of() {
-    "$PY" -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-v = eval(sys.argv[2])
-print(v if isinstance(v, str) else json.dumps(v))' "$1" "$2"
-}
-
 # assert_json EXPR [WHAT]: the expression is true for the last response.
 assert_json() {
     "$PY" -c '
@@ -280,7 +274,7 @@ assert_error() {
     assert_json "$expr" "a Status $1 $2${3:+ with cause field $3}:"
 }
 
-# save NAME: keep the last response as $TMP/NAME.json (for json_of).
+# save NAME: keep the last response as $TMP/NAME.json.
 save() {
     cp "$RESP_FILE" "$TMP/$1.json"
 }

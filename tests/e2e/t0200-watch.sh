@@ -19,15 +19,16 @@ s0_rv=$(json "d['metadata']['resourceVersion']")
 
 # ---- live events, in order -------------------------------------------------
 
-watch_start live "$CM?watch=true"
-watch_start all "/api/v1/configmaps?watch=1"
-watch_start other "$NS/w2/configmaps?watch=true"
-watch_start name "$CM?watch=true&fieldSelector=metadata.name%3Db"
-watch_wait live 1 # the initial ADDED s0: the stream is up
-watch_wait all 1
-
 api GET "$CM"
 r0=$(json "d['metadata']['resourceVersion']")
+# without a resourceVersion a watch starts with the current objects; the
+# others start at r0, so they cannot miss what follows however slow curl is
+watch_start live "$CM?watch=true"
+watch_start all "/api/v1/configmaps?watch=1"
+watch_start other "$NS/w2/configmaps?watch=true&resourceVersion=$r0"
+watch_start name "$CM?watch=true&fieldSelector=metadata.name%3Db&resourceVersion=$r0"
+watch_wait live 1 # the initial ADDED s0: the stream is up
+watch_wait all 1
 expect=("ADDED s0 $s0_rv")
 api POST $CM "$(cm_json a '{"k":"1"}')"
 assert_status 201

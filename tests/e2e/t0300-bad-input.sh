@@ -15,6 +15,10 @@ assert_status 201
 exists_rv=$(json "d['metadata']['resourceVersion']")
 api POST $CM "$(cm_json fin '{}' '{}' '"finalizers":["example.com/f"]')"
 assert_status 201
+for v in victim1 victim2; do
+    api POST $CM "$(cm_json $v)"
+    assert_status 201
+done
 
 # snapshot FILE: every namespace and configmap, with the list revisions.
 snapshot() {
@@ -101,6 +105,7 @@ bad 400 BadRequest '' POST $CM '{"metadata":{"name":"x","namespace":7}}'
 bad 400 BadRequest '' PUT $CM/exists '{"metadata":{"name":"exists","namespace":"kube-system"}}'
 bad 400 BadRequest '' POST $CM '{"metadata":"x"}'
 bad 400 BadRequest '' POST $CM '{"metadata":["x"]}'
+bad 400 BadRequest '' PUT $CM/exists '{"metadata":"x"}'
 bad_any "400 422" POST $CM '{"metadata":null}'
 bad 400 BadRequest '' POST $CM '{"metadata":{"name":5}}'
 bad 400 BadRequest '' POST $CM '{"metadata":{"name":["x"]}}'
@@ -256,6 +261,9 @@ bad 400 BadRequest '' DELETE $CM/exists '{"preconditions":{"resourceVersion":"ab
 bad 400 BadRequest '' DELETE $CM/exists '{"preconditions":'
 bad 400 BadRequest '' DELETE $CM/exists '[]'
 bad 415 UnsupportedMediaType '' -H 'Content-Type: application/yaml' DELETE $CM/exists 'x: y'
+# preconditions of the wrong type must not turn into an unconditional delete
+bad 400 BadRequest '' DELETE $CM/victim1 '{"preconditions":{"resourceVersion":1}}'
+bad 400 BadRequest '' DELETE $CM/victim2 '{"preconditions":{"uid":5}}'
 
 # ---- query strings ------------------------------------------------------------------
 for q in 'labelSelector=a%20b%20c' 'labelSelector=a%20in%20(' 'labelSelector=%3Dx' 'labelSelector=a!' \
