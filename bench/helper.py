@@ -3,6 +3,11 @@
 
   helper.py freeport
       print a free TCP port on 127.0.0.1
+  helper.py busy SECONDS
+      print how busy the CPUs are (percent of all cores, from /proc/stat)
+  helper.py evict DIR
+      drop DIR's files from the page cache (fsync, then posix_fadvise
+      DONTNEED: as cold as an unprivileged process can make them)
   helper.py startup BIN DATA_DIR GET_PATH
       start `BIN serve` on DATA_DIR and time it: from just before the exec to
       the "listening on" line, and to the first 200 answer to GET GET_PATH;
@@ -48,6 +53,29 @@ def freeport():
     s.bind(("127.0.0.1", 0))
     print(s.getsockname()[1])
     s.close()
+
+
+def busy(seconds):
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + v[4]  # idle + iowait
+        return sum(v), idle
+    t1, i1 = sample()
+    time.sleep(seconds)
+    t2, i2 = sample()
+    print("%.0f" % (100.0 * (1 - (i2 - i1) / max(1, t2 - t1))))
+
+
+def evict(path):
+    for root, _, files in os.walk(path):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
 
 
 def startup(binary, data_dir, get_path, timeout=120.0):
@@ -112,6 +140,10 @@ def startup(binary, data_dir, get_path, timeout=120.0):
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "freeport":
         freeport()
+    elif len(sys.argv) == 3 and sys.argv[1] == "busy":
+        busy(float(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "evict":
+        evict(sys.argv[2])
     elif len(sys.argv) == 5 and sys.argv[1] == "startup":
         startup(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

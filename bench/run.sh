@@ -5,7 +5,8 @@
 #   1. durable creates/s over HTTP, 64 keep-alive clients (wrk + create.lua)
 #   2. GET/s of one object, next to nginx serving the same bytes as a file
 #   3. full LIST of 10,000 objects: median and p99 time, body read to the end
-#   4. startup time with 1,000,000 stored objects, and the data dir size
+#   4. startup time with 1,000,000 stored objects (page cache warm, then
+#      cold), and the data dir size
 #   5. resident memory per stored 1 KiB object, after a restart and in the
 #      server that created the objects
 #
@@ -15,6 +16,7 @@
 # Exits non-zero, with "BENCH FAILED", if a server does not start or exit
 # cleanly or any step sees an error (a non-201 create, a non-200 GET, a socket
 # error); a figure that misses its target is marked MISSED but is not an error.
+# Takes about 2 minutes, most of it filling the 1,000,000-object store.
 #
 # Knobs (for trying things out; make bench uses the defaults):
 #   BENCH_SECONDS=10  length of each wrk run      BENCH_FILL=1000000  objects for 4 and 5
@@ -85,8 +87,15 @@ calc() { # awk expression -> value (integral values print as integers)
     awk "BEGIN { OFMT = \"%.3f\"; print ($*) }"
 }
 
-verdict() { # "1" (met) or "0"
-    if [ "$1" = 1 ]; then echo "ok"; else echo "MISSED"; fi
+met=0 missed=0
+mark() { # mark 1|0: sets $v to "ok" or "MISSED" and counts it
+    if [ "$1" = 1 ]; then
+        v=ok
+        met=$((met + 1))
+    else
+        v=MISSED
+        missed=$((missed + 1))
+    fi
 }
 
 rss_kb() {
@@ -128,19 +137,22 @@ stop_server() {
     fi
 }
 
-# creates URL PREFIX CAP_PER_THREAD TIMEOUT_S: POST configmaps with wrk and
-# create.lua. CAP 0: for TIMEOUT_S seconds; otherwise until each thread has
-# created CAP objects. Sets created, errors, wrk_secs, wrk_p50_ms, wrk_p99_ms;
-# errors of any kind are reported as problems.
+# creates SERVER_PID URL PREFIX CAP_PER_THREAD TIMEOUT_S: POST configmaps with
+# wrk and create.lua. CAP 0: for TIMEOUT_S seconds; otherwise until each
+# thread has created CAP objects. Sets created, errors, wrk_secs, wrk_p50_ms,
+# wrk_p99_ms; errors of any kind are reported as problems.
 creates() {
-    local url=$1 prefix=$2 cap=$3 secs=$4 out=$tmp/wrk-$2.out done=$tmp/wrk-$2.done wpid line
+    local spid=$1 url=$2 prefix=$3 cap=$4 secs=$5 out=$tmp/wrk-$3.out done=$tmp/wrk-$3.done wpid line
     : >"$done"
     wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s -s "$here/create.lua" "$url" \
         -- "$prefix" "$cap" "$done" "$threads" >"$out" 2>"$out.err" &
     wpid=$!
     pids+=("$wpid")
     if [ "$cap" -gt 0 ]; then
-        while alive "$wpid" && [ "$(wc -l <"$done")" -lt "$threads" ]; do sleep 0.2; done
+        while alive "$wpid" && [ "$(wc -l <"$done")" -lt "$threads" ]; do
+            alive "$spid" || { cat "$tmp"/*.err >&2; die "the server died during the $prefix run"; }
+            sleep 0.2
+        done
         kill -INT "$wpid" 2>/dev/null || true
     fi
     wait "$wpid" || problem "wrk ($prefix) exited with status $?: $(head -c 500 "$out.err")"
@@ -177,6 +189,17 @@ gets() {
     get_p99_ms=$(awk '$1 == "99%" {print $2}' "$out")
 }
 
+# timed_start OUT: restart the filled store under helper.py, key=value lines to OUT
+timed_start() {
+    local hp
+    "$py" "$here/helper.py" startup "$bin" "$tmp/d/data" "$cm/fill-0-1" >"$1" 2>"$1.err" &
+    hp=$!
+    pids+=("$hp")
+    wait "$hp" || die "restart with $(commas "$fill") objects failed: $(cat "$1.err" "$tmp/d/data.startup.err" 2>/dev/null)"
+    forget "$hp"
+}
+sv() { sed -n "s/^$2=//p" "$1"; } # sv FILE KEY: value of KEY=value in FILE
+
 # ---- the machine -----------------------------------------------------------
 
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
@@ -186,6 +209,11 @@ echo "machine: $(nproc) cores ($cpu), ${mem} GiB RAM, $(uname -r)"
 echo "note: the load generators (wrk, curl) run on these same $(nproc) cores as the server" \
     "(and nginx), so every figure is for server + client sharing the CPU"
 echo "stores: SQLite on fresh data dirs under $tmp (synchronous=FULL: a 201 is on disk)"
+busy=$("$py" "$here/helper.py" busy 2)
+if [ "$busy" -gt 15 ]; then
+    echo "WARNING: the machine is busy before the bench starts (${busy}% of all CPU in use by other" \
+        "processes, load average $(cut -d' ' -f1-3 /proc/loadavg)): the figures below will be low and noisy"
+fi
 echo
 
 # ---- 1. durable creates/s --------------------------------------------------
@@ -194,11 +222,12 @@ echo "[1/5] durable creates over HTTP (wrk -t$threads -c$conns -d${secs}s, uniqu
 mkdir "$tmp/a"
 start_server a "$tmp/a/data"
 a_pid=$srv_pid a_url=$srv_url
-creates "$a_url/" create 0 "$secs"
+creates "$a_pid" "$a_url/" create 0 "$secs"
 cps=$(calc "$created / $wrk_secs")
 ok=$(calc "$cps >= 20000 ? 1 : 0")
 [ "$errors" -eq 0 ] || ok=0
-line="creates/s ($conns keep-alive clients, durable): $(commas "$cps") (target >= 20,000): $(verdict "$ok")"
+mark "$ok"
+line="creates/s ($conns keep-alive clients, durable): $(commas "$cps") (target >= 20,000): $v"
 line+="  [$(commas "$created") created in ${wrk_secs} s, latency p50 ${wrk_p50_ms} ms, p99 ${wrk_p99_ms} ms"
 [ "$errors" -eq 0 ] && line+="]" || line+=", $errors ERRORS]"
 echo "$line"
@@ -235,9 +264,10 @@ fl_rps=$rps fl_p99=$get_p99_ms
 gets nginx "$ng_url"
 ng_rps=$rps ng_p99=$get_p99_ms
 ratio=$(calc "100 * $fl_rps / $ng_rps")
-echo "GET/s one object, flotilla ($conns keep-alive clients, $obj_bytes-byte body): $(commas "$fl_rps")  [p99 $fl_p99]"
-echo "GET/s same bytes, nginx static file (1 worker process): $(commas "$ng_rps")  [p99 $ng_p99]"
-echo "GET/s flotilla / nginx: $(printf '%.0f' "$ratio")% (target >= 50%): $(verdict "$(calc "$ratio >= 50 ? 1 : 0")")"
+echo "GET/s one object, flotilla ($conns keep-alive clients, $obj_bytes-byte body): $(commas "$fl_rps")  [latency p99 $fl_p99]"
+echo "GET/s same bytes, nginx static file (1 worker process): $(commas "$ng_rps")  [latency p99 $ng_p99]"
+mark "$(calc "$ratio >= 50 ? 1 : 0")"
+echo "GET/s flotilla / nginx: $(printf '%.0f' "$ratio")% (target >= 50%): $v"
 kill -TERM "$ng_pid"
 wait "$ng_pid" || true
 forget "$ng_pid"
@@ -250,7 +280,7 @@ echo "[3/5] full LIST of $(commas "$list_n") 1 KiB objects ($list_reqs sequentia
 mkdir "$tmp/b"
 start_server b "$tmp/b/data"
 b_pid=$srv_pid b_url=$srv_url
-creates "$b_url/" list $((list_n / threads)) 300
+creates "$b_pid" "$b_url/" list $((list_n / threads)) $((list_n / 2000 + 30))
 items=$(curl -sf "$b_url$cm" | "$py" -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))') ||
     die "LIST failed"
 [ "$items" -eq "$list_n" ] || problem "LIST returned $items items, wanted $list_n"
@@ -267,8 +297,8 @@ read -r list_med list_p99 < <(awk '{print $3 * 1000}' "$tmp/list.times" | sort -
         m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
         i = int(NR * 0.99 + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
         printf "%.1f %.1f\n", m, v[i] }')
-ok=$(calc "$list_med <= 20 ? 1 : 0")
-echo "LIST $(commas "$list_n") objects ($list_mib MiB body): median $list_med ms, p99 $list_p99 ms (target median <= 20 ms): $(verdict "$ok")"
+mark "$(calc "$list_med <= 20 ? 1 : 0")"
+echo "LIST $(commas "$list_n") objects ($list_mib MiB body): median $list_med ms, p99 $list_p99 ms (target median <= 20 ms): $v"
 stop_server "$b_pid" b
 
 # ---- 4 + 5. 1,000,000 objects: fill, memory, restart ------------------------
@@ -280,33 +310,42 @@ start_server d "$tmp/d/data"
 d_pid=$srv_pid d_url=$srv_url
 curl -sf -o /dev/null "$d_url/version" || die "GET /version on the empty server failed"
 empty_kb=$(rss_kb "$d_pid")
-creates "$d_url/" fill $((fill / threads)) 900
+creates "$d_pid" "$d_url/" fill $((fill / threads)) $((fill / 5000 + 30)) # fails below 5,000/s
 echo "fill: $(commas "$created") creates in ${wrk_secs} s = $(commas "$(calc "$created / $wrk_secs")")/s  [latency p50 ${wrk_p50_ms} ms, p99 ${wrk_p99_ms} ms]"
 loaded_kb=$(rss_kb "$d_pid")
 stop_server "$d_pid" d
 du_bytes=$(du -sb "$tmp/d/data" | awk '{print $1}')
-"$py" "$here/helper.py" startup "$bin" "$tmp/d/data" "$cm/fill-0-1" >"$tmp/startup.out" 2>"$tmp/startup.err" &
-h_pid=$!
-pids+=("$h_pid")
-wait "$h_pid" || die "restart with $(commas "$fill") objects failed: $(cat "$tmp/startup.err" "$tmp/d/data.startup.err" 2>/dev/null)"
-forget "$h_pid"
-sv() { sed -n "s/^$1=//p" "$tmp/startup.out"; }
-[ "$(sv objects)" -ge "$fill" ] 2>/dev/null || problem "restarted server reports $(sv objects) objects, wanted >= $fill"
-listen_s=$(sv listen_s) get_s=$(sv get_s) restart_kb=$(sv rss_kb) hwm_kb=$(sv hwm_kb)
-echo "startup with $(commas "$(sv objects)") objects (data dir $(calc "$du_bytes / 1048576" | xargs printf '%.0f') MiB =" \
-    "$(commas "$(calc "$du_bytes / $fill")") bytes/object, warm page cache): $listen_s s to 'listening on'," \
-    "$get_s s to first GET 200 (target <= 5 s): $(verdict "$(calc "$get_s <= 5 && $listen_s <= 5 ? 1 : 0")")"
+timed_start "$tmp/warm.out"
+"$py" "$here/helper.py" evict "$tmp/d/data"
+timed_start "$tmp/cold.out"
+for f in warm cold; do
+    [ "$(sv "$tmp/$f.out" objects)" -ge "$fill" ] 2>/dev/null ||
+        problem "restarted server ($f) reports $(sv "$tmp/$f.out" objects) objects, wanted >= $fill"
+done
+restart_kb=$(sv "$tmp/warm.out" rss_kb) hwm_kb=$(sv "$tmp/warm.out" hwm_kb)
+echo "data dir with $(commas "$(sv "$tmp/warm.out" objects)") objects: $(printf '%.0f' "$(calc "$du_bytes / 1048576")") MiB" \
+    "($(commas "$(calc "$du_bytes / $fill")") bytes/object)"
+for f in warm cold; do
+    l=$(sv "$tmp/$f.out" listen_s) g=$(sv "$tmp/$f.out" get_s)
+    [ $f = warm ] && what="warm page cache" || what="cold: data files dropped from the page cache first"
+    mark "$(calc "$l <= 5 && $g <= 5 ? 1 : 0")"
+    echo "startup with $(commas "$fill") objects ($what): $l s to 'listening on', $g s to first GET 200" \
+        "(target <= 5 s): $v"
+done
 
 echo
 echo "[5/5] resident memory per stored object (VmRSS, minus an empty server's $(commas $((empty_kb / 1024))) MiB)"
 per_restart=$(calc "($restart_kb - $empty_kb) * 1024 / $fill")
 per_loaded=$(calc "($loaded_kb - $empty_kb) * 1024 / $fill")
+mark "$(calc "$per_restart <= 3072 ? 1 : 0")"
 echo "RSS per stored 1 KiB object, after restart: $(commas "$per_restart") bytes = $(printf '%.2f' "$(calc "$per_restart / 1024")") KiB" \
-    "(target <= 3 KiB): $(verdict "$(calc "$per_restart <= 3072 ? 1 : 0")")  [RSS $(commas $((restart_kb / 1024))) MiB, peak during startup $(commas $((hwm_kb / 1024))) MiB]"
+    "(target <= 3 KiB): $v  [RSS $(commas $((restart_kb / 1024))) MiB, peak during startup $(commas $((hwm_kb / 1024))) MiB]"
+mark "$(calc "$per_loaded <= 3072 ? 1 : 0")"
 echo "RSS per stored 1 KiB object, in the server that created them: $(commas "$per_loaded") bytes = $(printf '%.2f' "$(calc "$per_loaded / 1024")") KiB" \
-    "(target <= 3 KiB): $(verdict "$(calc "$per_loaded <= 3072 ? 1 : 0")")  [RSS $(commas $((loaded_kb / 1024))) MiB]"
+    "(target <= 3 KiB): $v  [RSS $(commas $((loaded_kb / 1024))) MiB]"
 
 echo
+echo "targets: $met met, $missed missed (bench took $SECONDS s)"
 if [ ${#problems[@]} -ne 0 ]; then
     echo "BENCH FAILED: ${#problems[@]} step(s) saw errors, so the figures above are not trustworthy:" >&2
     for p in "${problems[@]}"; do echo "  - $p" >&2; done

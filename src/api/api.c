@@ -454,10 +454,16 @@ static void do_list(struct call *c)
     if (l.cont)
         evbuffer_add_printf(b, ",\"continue\":\"%s\"", l.cont);
     evbuffer_add(b, "},\"items\":[", 11);
+    /* One contiguous copy: cheaper to build and to write than a chain per
+     * item (10,000 references mean 20,000 small chains and as many iovecs). */
+    size_t total = 2 + l.n;
+    for (size_t i = 0; i < l.n; i++)
+        total += l.items[i]->len;
+    evbuffer_expand(b, total);
     for (size_t i = 0; i < l.n; i++) {
         if (i)
             evbuffer_add(b, ",", 1);
-        add_obj(b, l.items[i]);
+        evbuffer_add(b, l.items[i]->bytes, l.items[i]->len);
     }
     evbuffer_add(b, "]}", 2);
     fl_store_list_release(&l);

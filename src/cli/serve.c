@@ -61,7 +61,7 @@ int fl_cmd_serve(int argc, char **argv)
     struct fl_store *store = NULL;
     struct fl_api *api = NULL;
     struct event *sigint = NULL, *sigterm = NULL;
-    struct event_base *base = event_base_new();
+    struct event_base *base = fl_loop_base_new();
     FL_ASSERT(base != NULL);
     signal(SIGPIPE, SIG_IGN);
 

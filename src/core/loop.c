@@ -5,7 +5,21 @@
  */
 #include "core/loop.h"
 
+#include "core/alloc.h"
+
 static int stopping;
+
+struct event_base *fl_loop_base_new(void)
+{
+    struct event_config *cfg = event_config_new();
+    FL_ASSERT(cfg != NULL);
+    /* Safe here: we never dup() descriptors registered with the base. */
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    struct event_base *base = event_base_new_with_config(cfg);
+    event_config_free(cfg);
+    FL_ASSERT(base != NULL);
+    return base;
+}
 
 void fl_loop_run(struct event_base *base, fl_before_sleep_fn fn, void *ctx)
 {

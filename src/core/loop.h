@@ -12,6 +12,11 @@
 
 typedef void (*fl_before_sleep_fn)(void *ctx);
 
+/* A new event base tuned for a server loop: epoll changes are batched per
+ * turn (a reply toggles write interest on and off within one turn; without
+ * the changelist each toggle is an epoll_ctl syscall). Never NULL. */
+struct event_base *fl_loop_base_new(void);
+
 /* Run until fl_loop_stop (or until no events are left). */
 void fl_loop_run(struct event_base *base, fl_before_sleep_fn fn, void *ctx);
 /* Ask the loop to return after the current turn. */
