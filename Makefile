@@ -4,7 +4,7 @@
 # Sources are found by wildcard: adding a file under src/<module>/ needs no
 # Makefile change. src/cli/main.c is the only file outside libflotilla.a.
 
-PKGS    := libevent jansson yaml-0.1 sqlite3 libcurl openssl cmocka
+PKGS    := libevent libevent_openssl jansson yaml-0.1 sqlite3 libcurl openssl libprotobuf-c cmocka
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wmissing-prototypes
 BASE    := -std=gnu11 -g -D_GNU_SOURCE -Isrc $(WARN)

@@ -84,7 +84,8 @@ def startup(binary, data_dir, get_path, timeout=120.0):
         signal.signal(sig, on_signal)
     errlog = open(os.path.join(data_dir, "..", os.path.basename(data_dir) + ".startup.err"), "w")
     t0 = time.monotonic()
-    child = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir],
+    child = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir,
+                              "--insecure-http"],
                              stdout=subprocess.PIPE, stderr=errlog, text=True)
     port = None
     objects = "?"

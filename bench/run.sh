@@ -105,7 +105,7 @@ rss_kb() {
 # start_server NAME DATA_DIR: sets srv_pid, srv_port, srv_url
 start_server() {
     local name=$1 dir=$2 i
-    "$bin" serve --listen 127.0.0.1:0 --data-dir "$dir" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    "$bin" serve --listen 127.0.0.1:0 --data-dir "$dir" --insecure-http >"$tmp/$name.out" 2>"$tmp/$name.err" &
     srv_pid=$!
     pids+=("$srv_pid")
     for ((i = 0; i < 1200; i++)); do

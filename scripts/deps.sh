@@ -6,7 +6,7 @@
 set -euo pipefail
 
 pkgs=(gcc make pkg-config libevent-dev libjansson-dev libyaml-dev libsqlite3-dev
-      libcurl4-openssl-dev libssl-dev libcmocka-dev libbsd-dev curl python3)
+      libcurl4-openssl-dev libssl-dev libcmocka-dev libbsd-dev libprotobuf-c-dev curl python3)
 if [ "${1:-}" = bench ]; then
     pkgs+=(nginx-light wrk)
 fi

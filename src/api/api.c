@@ -13,21 +13,14 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "api/kinds.h"
+#include "api/openapi.h"
+#include "api/protobuf.h"
 #include "api/status.h"
 #include "api/validate.h"
 
 static const char *const default_namespaces[] = {"default", "kube-system", "kube-public",
                                                  "kube-node-lease"};
-
-/* What one request is about. */
-struct call {
-    struct fl_api *api;
-    struct evhttp_request *req;
-    struct fl_route r;
-    struct evkeyvalq q;
-    struct fl_store_res res;
-    struct fl_err err;
-};
 
 /* ---- replies ---------------------------------------------------------- */
 
@@ -75,7 +68,7 @@ static void add_obj(struct evbuffer *b, struct fl_obj *o)
     evbuffer_add_reference(b, o->bytes, o->len, obj_unref_cb, fl_obj_ref(o));
 }
 
-static void reply_obj(struct call *c, int code, struct fl_obj *o)
+void fl_call_reply_obj(struct fl_call *c, int code, struct fl_obj *o)
 {
     struct evbuffer *b = evbuffer_new();
     add_obj(b, o);
@@ -83,19 +76,19 @@ static void reply_obj(struct call *c, int code, struct fl_obj *o)
     fl_http_reply(c->api->http, c->req, code, b);
 }
 
-static void reply_err(struct call *c)
+void fl_call_reply_err(struct fl_call *c)
 {
     fl_api_reply_err(c->api, c->req, &c->err);
 }
 
 /* ---- request pieces --------------------------------------------------- */
 
-static const char *query(struct call *c, const char *k)
+const char *fl_call_query(struct fl_call *c, const char *k)
 {
     return evhttp_find_header(&c->q, k);
 }
 
-static void key_of(struct call *c, const char *name, char *key)
+void fl_call_key(struct fl_call *c, const char *name, char *key)
 {
     const struct fl_rtype *t = c->r.type;
     fl_store_key(key, t->group, t->resource, t->namespaced ? c->r.ns : "", name);
@@ -103,8 +96,9 @@ static void key_of(struct call *c, const char *name, char *key)
 
 /* The request body as JSON: 413 past the limit, 415 for other media types,
  * 400 when it is not one JSON object. */
-static json_t *read_body(struct call *c)
+json_t *fl_call_body(struct fl_call *c)
 {
+    static const char pb[] = "application/vnd.kubernetes.protobuf";
     struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
     size_t len = evbuffer_get_length(in);
     if (len > FL_API_BODY_MAX) {
@@ -113,22 +107,32 @@ static json_t *read_body(struct call *c)
         return NULL;
     }
     const char *ct = evhttp_find_header(evhttp_request_get_input_headers(c->req), "Content-Type");
-    if (ct && strncmp(ct, "application/json", 16) != 0 && strncmp(ct, "*/*", 3) != 0) {
+    bool protobuf = ct && !strncmp(ct, pb, sizeof(pb) - 1);
+    if (ct && !protobuf && strncmp(ct, "application/json", 16) != 0 &&
+        strncmp(ct, "*/*", 3) != 0) {
         fl_errf(&c->err, 415, "UnsupportedMediaType",
                 "the body of the request was in an unknown format - accepted media types "
-                "include: application/json");
+                "include: application/json, application/vnd.kubernetes.protobuf");
         return NULL;
     }
     if (len == 0) {
         fl_errf(&c->err, 400, "BadRequest", "the request body is empty");
         return NULL;
     }
-    json_error_t jerr;
-    json_t *doc = json_loadb((const char *)evbuffer_pullup(in, -1), len, 0, &jerr);
-    if (!doc) {
-        fl_errf(&c->err, 400, "BadRequest", "the request body is not valid JSON: %s (line %d, column %d)",
-                jerr.text, jerr.line, jerr.column);
-        return NULL;
+    const char *bytes = (const char *)evbuffer_pullup(in, -1);
+    json_t *doc = NULL;
+    if (protobuf) {
+        if (fl_protobuf_decode(bytes, len, &doc, &c->err) != 0)
+            return NULL;
+    } else {
+        json_error_t jerr;
+        doc = json_loadb(bytes, len, 0, &jerr);
+        if (!doc) {
+            fl_errf(&c->err, 400, "BadRequest",
+                    "the request body is not valid JSON: %s (line %d, column %d)", jerr.text,
+                    jerr.line, jerr.column);
+            return NULL;
+        }
     }
     if (!json_is_object(doc)) {
         json_decref(doc);
@@ -156,13 +160,51 @@ static void generate_name(json_t *md)
     json_object_set_new(md, "name", json_string(name));
 }
 
+/* fieldValidation: Strict refuses unknown fields (400), Warn (the default)
+ * names them in Warning headers, Ignore drops nothing and says nothing. */
+static int field_validation(struct fl_call *c, const json_t *doc)
+{
+    const char *fv = fl_call_query(c, "fieldValidation");
+    if (fv && strcmp(fv, "Strict") != 0 && strcmp(fv, "Warn") != 0 && strcmp(fv, "Ignore") != 0)
+        return fl_errf(&c->err, 400, "BadRequest",
+                       "fieldValidation must be one of Ignore, Warn, Strict, got %s", fv);
+    if (fv && !strcmp(fv, "Ignore"))
+        return FL_OK;
+    const struct fl_rtype *t = c->r.type;
+    char found[FL_ERR_MSG_MAX - 64];
+    if (fl_openapi_unknown_fields(t->group, t->version, t->kind, doc, found, sizeof(found)) == 0)
+        return FL_OK;
+    if (fv && !strcmp(fv, "Strict"))
+        return fl_errf(&c->err, 400, "BadRequest", "strict decoding error: %s", found);
+    /* One Warning header per field: `299 - "unknown field \"spec.foo\""`. */
+    struct evkeyvalq *out = evhttp_request_get_output_headers(c->req);
+    for (char *p = found; *p;) {
+        size_t n = strcspn(p, ",");
+        char warn[600], field[512];
+        snprintf(field, sizeof(field), "%.*s", (int)n, p);
+        size_t o = 0;
+        for (const char *q = field; *q && o + 2 < sizeof(warn) - 16; q++) {
+            if (*q == '"' || *q == '\\')
+                warn[o++] = '\\';
+            warn[o++] = *q;
+        }
+        warn[o] = '\0';
+        char header[700];
+        snprintf(header, sizeof(header), "299 - \"%s\"", warn);
+        evhttp_add_header(out, "Warning", header);
+        p += n;
+        p += strspn(p, ", ");
+    }
+    return FL_OK;
+}
+
 /* Check apiVersion/kind against the endpoint (filling them when absent), the
  * namespace against the URL, then (on create) generateName, defaults and
  * validation. */
-static int prepare(struct call *c, json_t *doc, bool create)
+int fl_call_prepare(struct fl_call *c, json_t *doc, bool create)
 {
     const struct fl_rtype *t = c->r.type;
-    char av[128];
+    char av[320];
     fl_rtype_api_version(t, av, sizeof(av));
     json_t *jav = json_object_get(doc, "apiVersion"), *jkind = json_object_get(doc, "kind");
     if ((jav && !json_is_string(jav)) || (jkind && !json_is_string(jkind)))
@@ -206,191 +248,58 @@ static int prepare(struct call *c, json_t *doc, bool create)
         if (json_is_null(v))
             json_object_del(md, strings[i]);
     }
+    if (field_validation(c, doc) != 0)
+        return FL_EFAIL;
     if (create)
         generate_name(md);
-    if (t->defaults)
-        t->defaults(doc);
+    const struct fl_kind_hooks *h = fl_kind_hooks_find(t->group, t->kind);
+    if (h && h->defaults)
+        h->defaults(doc);
     return fl_validate(t, doc, &c->err);
-}
-
-/* Namespaced objects can only be created in an existing namespace. */
-static int namespace_exists(struct call *c)
-{
-    if (!c->r.type->namespaced)
-        return FL_OK;
-    char key[FL_KEY_MAX];
-    fl_store_key(key, "", "namespaces", "", c->r.ns);
-    struct fl_store_res nsres = {"", "namespaces"};
-    struct fl_obj *o = NULL;
-    if (fl_store_get(c->api->store, &nsres, key, &o, &c->err) != 0)
-        return FL_EFAIL;
-    fl_obj_unref(o);
-    return FL_OK;
 }
 
 /* ---- verbs ------------------------------------------------------------ */
 
-static void do_get(struct call *c)
+/* Reply with a rendered document (Table, PartialObjectMetadata[List]). */
+static void reply_rendered(struct fl_call *c, enum fl_render r, bool list, json_t *doc)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Type",
+                      fl_table_ctype(r, list));
+    fl_http_reply(c->api->http, c->req, 200, json_body(doc));
+    json_decref(doc);
+}
+
+static void do_get(struct fl_call *c)
 {
     char key[FL_KEY_MAX];
     struct fl_obj *o = NULL;
-    key_of(c, c->r.name, key);
+    fl_call_key(c, c->r.name, key);
     if (fl_store_get(c->api->store, &c->res, key, &o, &c->err) != 0)
-        return reply_err(c);
-    reply_obj(c, 200, o);
-    fl_obj_unref(o);
-}
-
-static void do_create(struct call *c)
-{
-    char key[FL_KEY_MAX];
-    struct fl_obj *o = NULL;
-    json_t *doc = read_body(c);
-    if (!doc)
-        return reply_err(c);
-    if (prepare(c, doc, true) != 0 || namespace_exists(c) != 0)
-        goto out;
-    key_of(c, fl_json_str(fl_json_metadata(doc), "name"), key);
-    if (fl_store_create(c->api->store, &c->res, key, doc, &o, &c->err) != 0)
-        goto out;
-    reply_obj(c, 201, o);
-    fl_obj_unref(o);
-    json_decref(doc);
-    return;
-out:
-    json_decref(doc);
-    reply_err(c);
-}
-
-static void do_update(struct call *c)
-{
-    char key[FL_KEY_MAX];
-    struct fl_obj *o = NULL;
-    bool deleted;
-    json_t *doc = read_body(c);
-    if (!doc)
-        return reply_err(c);
-    if (prepare(c, doc, false) != 0)
-        goto out;
-    const char *name = fl_json_str(fl_json_metadata(doc), "name");
-    if (strcmp(name, c->r.name) != 0) {
-        fl_errf(&c->err, 400, "BadRequest",
-                "the name of the object (%s) does not match the name on the URL (%s)", name,
-                c->r.name);
-        goto out;
-    }
-    key_of(c, name, key);
-    if (fl_store_update(c->api->store, &c->res, key, doc, &o, &deleted, &c->err) != 0)
-        goto out;
-    reply_obj(c, 200, o);
-    fl_obj_unref(o);
-    json_decref(doc);
-    return;
-out:
-    json_decref(doc);
-    reply_err(c);
-}
-
-/* DeleteOptions.preconditions from an optional body. */
-static int delete_options(struct call *c, struct fl_store_precond *pre, char *uid, size_t uidlen)
-{
-    memset(pre, 0, sizeof(*pre));
-    struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
-    if (evbuffer_get_length(in) == 0)
-        return FL_OK;
-    json_t *doc = read_body(c);
-    if (!doc)
-        return FL_EFAIL;
-    json_t *p = json_object_get(doc, "preconditions");
-    json_t *juid = json_object_get(p, "uid"), *jrv = json_object_get(p, "resourceVersion");
-    if ((p && !json_is_object(p) && !json_is_null(p)) || (juid && !json_is_string(juid)) ||
-        (jrv && !json_is_string(jrv))) {
-        json_decref(doc);
-        return fl_errf(&c->err, 400, "BadRequest",
-                       "preconditions must be an object with string uid and resourceVersion");
-    }
-    snprintf(uid, uidlen, "%s", fl_json_str(p, "uid"));
-    pre->uid = uid;
-    const char *rv = fl_json_str(p, "resourceVersion");
-    int rc = FL_OK;
-    if (rv[0]) {
-        char *end;
-        pre->rev = strtoull(rv, &end, 10);
-        if (*end || pre->rev == 0)
-            rc = fl_errf(&c->err, 400, "BadRequest", "invalid resourceVersion precondition %s",
-                         rv);
-    }
-    json_decref(doc);
-    return rc;
-}
-
-/* Delete what a namespace holds, then the namespace (until a namespace
- * controller exists, deletion is immediate). */
-static int delete_namespace_contents(struct call *c, const char *ns)
-{
-    const struct fl_rtype *t;
-    for (size_t i = 0; (t = fl_registry_at(i)) != NULL; i++) {
-        if (!t->namespaced)
-            continue;
-        char prefix[FL_KEY_MAX];
-        struct fl_store_list l;
-        struct fl_store_res res = {t->group, t->resource};
-        fl_store_key(prefix, t->group, t->resource, ns, NULL);
-        if (fl_store_list(c->api->store, prefix, NULL, 0, NULL, &l, &c->err) != 0)
-            return FL_EFAIL;
-        for (size_t j = 0; j < l.n; j++) {
-            bool deleted;
-            if (fl_store_delete(c->api->store, &res, l.items[j]->key, NULL, NULL, &deleted,
-                                &c->err) != 0) {
-                fl_store_list_release(&l);
-                return FL_EFAIL;
-            }
-        }
-        fl_store_list_release(&l);
-    }
-    return FL_OK;
-}
-
-static void do_delete(struct call *c)
-{
-    char key[FL_KEY_MAX], uid[64];
-    struct fl_store_precond pre;
-    struct fl_obj *o = NULL;
-    bool deleted;
-    if (delete_options(c, &pre, uid, sizeof(uid)) != 0)
-        return reply_err(c);
-    key_of(c, c->r.name, key);
-    if (!strcmp(c->r.type->resource, "namespaces")) {
-        struct fl_obj *cur = NULL;
-        if (fl_store_get(c->api->store, &c->res, key, &cur, &c->err) != 0)
-            return reply_err(c);
-        fl_obj_unref(cur);
-        if (delete_namespace_contents(c, c->r.name) != 0)
-            return reply_err(c);
-    }
-    if (fl_store_delete(c->api->store, &c->res, key, &pre, &o, &deleted, &c->err) != 0)
-        return reply_err(c);
-    if (deleted) {
-        json_t *st = fl_status_success(c->r.type->group, c->r.type->resource, c->r.name,
-                                       fl_obj_meta(o)->uid);
-        fl_api_reply_json(c->api, c->req, 200, st);
-        json_decref(st);
+        return fl_call_reply_err(c);
+    enum fl_render r = fl_table_negotiate(c->req, false);
+    if (r == FL_RENDER_TABLE) {
+        json_t *t = fl_table_new(c->r.type, o->rev, NULL, true);
+        json_array_append_new(json_object_get(t, "rows"),
+                              fl_table_row(c->r.type, o, fl_call_query(c, "includeObject")));
+        reply_rendered(c, r, false, t);
+    } else if (r == FL_RENDER_META) {
+        reply_rendered(c, r, false, fl_table_partial(o));
     } else {
-        reply_obj(c, 200, o);
+        fl_call_reply_obj(c, 200, o);
     }
     fl_obj_unref(o);
 }
 
 /* Selectors of a list, watch or deletecollection: 400 when malformed or
  * naming a field the kind does not support. */
-static int filter_of(struct call *c, struct fl_store_filter *f)
+int fl_call_filter(struct fl_call *c, struct fl_store_filter *f)
 {
     memset(f, 0, sizeof(*f));
     struct fl_labelsel *ls = NULL;
     struct fl_fieldsel *fs = NULL;
-    if (fl_labelsel_parse(query(c, "labelSelector"), &ls, &c->err) != 0)
+    if (fl_labelsel_parse(fl_call_query(c, "labelSelector"), &ls, &c->err) != 0)
         return FL_EFAIL;
-    if (fl_fieldsel_parse(query(c, "fieldSelector"), &fs, &c->err) != 0 ||
+    if (fl_fieldsel_parse(fl_call_query(c, "fieldSelector"), &fs, &c->err) != 0 ||
         fl_fieldsel_check(fs, c->r.type->fields, &c->err) != 0) {
         fl_labelsel_free(ls);
         fl_fieldsel_free(fs);
@@ -398,26 +307,25 @@ static int filter_of(struct call *c, struct fl_store_filter *f)
     }
     f->labels = ls;
     f->fields = fs;
-    f->field = c->r.type->field;
     return FL_OK;
 }
 
-static void filter_release(struct fl_store_filter *f)
+void fl_call_filter_release(struct fl_store_filter *f)
 {
     fl_labelsel_free((struct fl_labelsel *)f->labels);
     fl_fieldsel_free((struct fl_fieldsel *)f->fields);
 }
 
-static void list_prefix(struct call *c, char *prefix)
+void fl_call_list_prefix(struct fl_call *c, char *prefix)
 {
     const struct fl_rtype *t = c->r.type;
     fl_store_key(prefix, t->group, t->resource, t->namespaced ? (c->r.ns[0] ? c->r.ns : NULL) : "",
                  NULL);
 }
 
-static int parse_limit(struct call *c, size_t *limit)
+static int parse_limit(struct fl_call *c, size_t *limit)
 {
-    const char *s = query(c, "limit");
+    const char *s = fl_call_query(c, "limit");
     *limit = 0;
     if (!s || !s[0])
         return FL_OK;
@@ -429,22 +337,48 @@ static int parse_limit(struct call *c, size_t *limit)
     return FL_OK;
 }
 
-static void do_list(struct call *c)
+static void do_list(struct fl_call *c)
 {
     char prefix[FL_KEY_MAX];
     struct fl_store_filter f;
     struct fl_store_list l;
     size_t limit;
-    if (parse_limit(c, &limit) != 0 || filter_of(c, &f) != 0)
-        return reply_err(c);
-    list_prefix(c, prefix);
-    int rc = fl_store_list(c->api->store, prefix, &f, limit, query(c, "continue"), &l, &c->err);
-    filter_release(&f);
+    if (parse_limit(c, &limit) != 0 || fl_call_filter(c, &f) != 0)
+        return fl_call_reply_err(c);
+    fl_call_list_prefix(c, prefix);
+    int rc = fl_store_list(c->api->store, prefix, &f, limit, fl_call_query(c, "continue"), &l, &c->err);
+    fl_call_filter_release(&f);
     if (rc != 0)
-        return reply_err(c);
+        return fl_call_reply_err(c);
+
+    enum fl_render r = fl_table_negotiate(c->req, true);
+    if (r != FL_RENDER_JSON) {
+        json_t *doc;
+        if (r == FL_RENDER_TABLE) {
+            doc = fl_table_new(c->r.type, l.rev, l.cont, true);
+            const char *inc = fl_call_query(c, "includeObject");
+            for (size_t i = 0; i < l.n; i++)
+                json_array_append_new(json_object_get(doc, "rows"),
+                                      fl_table_row(c->r.type, l.items[i], inc));
+        } else {
+            char rv[24];
+            snprintf(rv, sizeof(rv), "%llu", (unsigned long long)l.rev);
+            doc = json_pack("{s:s,s:s,s:{s:s},s:[]}", "kind", "PartialObjectMetadataList",
+                            "apiVersion", "meta.k8s.io/v1", "metadata", "resourceVersion", rv,
+                            "items");
+            if (l.cont)
+                json_object_set_new(json_object_get(doc, "metadata"), "continue",
+                                    json_string(l.cont));
+            for (size_t i = 0; i < l.n; i++)
+                json_array_append_new(json_object_get(doc, "items"),
+                                      fl_table_partial(l.items[i]));
+        }
+        fl_store_list_release(&l);
+        return reply_rendered(c, r, true, doc);
+    }
 
     /* Items are the objects' cached bytes, joined: the list is never re-encoded. */
-    char av[128], head[512];
+    char av[320], head[512];
     fl_rtype_api_version(c->r.type, av, sizeof(av));
     struct evbuffer *b = evbuffer_new();
     int n = snprintf(head, sizeof(head),
@@ -471,58 +405,34 @@ static void do_list(struct call *c)
     fl_http_reply(c->api->http, c->req, 200, b);
 }
 
-static void do_delete_collection(struct call *c)
+static void do_watch(struct fl_call *c)
 {
     char prefix[FL_KEY_MAX];
     struct fl_store_filter f;
-    struct fl_store_list l;
-    if (filter_of(c, &f) != 0)
-        return reply_err(c);
-    list_prefix(c, prefix);
-    int rc = fl_store_list(c->api->store, prefix, &f, 0, NULL, &l, &c->err);
-    filter_release(&f);
-    if (rc != 0)
-        return reply_err(c);
-    for (size_t i = 0; i < l.n && rc == 0; i++) {
-        bool deleted;
-        rc = fl_store_delete(c->api->store, &c->res, l.items[i]->key, NULL, NULL, &deleted,
-                             &c->err);
-    }
-    fl_store_list_release(&l);
-    if (rc != 0)
-        return reply_err(c);
-    json_t *st = json_pack("{s:s,s:s,s:{},s:s}", "kind", "Status", "apiVersion", "v1", "metadata",
-                           "status", "Success");
-    fl_api_reply_json(c->api, c->req, 200, st);
-    json_decref(st);
-}
-
-static void do_watch(struct call *c)
-{
-    char prefix[FL_KEY_MAX];
-    struct fl_store_filter f;
-    const char *ts = query(c, "timeoutSeconds");
+    const char *ts = fl_call_query(c, "timeoutSeconds");
     long timeout = 0;
     if (ts && ts[0]) {
         char *end;
         timeout = strtol(ts, &end, 10);
         if (*end || timeout < 0) {
             fl_errf(&c->err, 400, "BadRequest", "invalid timeoutSeconds %s", ts);
-            return reply_err(c);
+            return fl_call_reply_err(c);
         }
     }
-    if (filter_of(c, &f) != 0)
-        return reply_err(c);
+    if (fl_call_filter(c, &f) != 0)
+        return fl_call_reply_err(c);
     if (c->r.name[0]) { /* /watch/.../name: a watch of one object */
         char key[FL_KEY_MAX];
-        key_of(c, c->r.name, key);
+        fl_call_key(c, c->r.name, key);
         snprintf(prefix, sizeof(prefix), "%s", key);
     } else {
-        list_prefix(c, prefix);
+        fl_call_list_prefix(c, prefix);
     }
-    const char *bm = query(c, "allowWatchBookmarks");
-    fl_api_watch(c->api, c->req, prefix, &f, query(c, "resourceVersion"), timeout,
-                 bm && !strcmp(bm, "true"));
+    const char *bm = fl_call_query(c, "allowWatchBookmarks");
+    struct fl_watch_render how = {c->r.type, fl_table_negotiate(c->req, true),
+                                  fl_call_query(c, "includeObject")};
+    fl_api_watch(c->api, c->req, prefix, &f, fl_call_query(c, "resourceVersion"), timeout,
+                 bm && !strcmp(bm, "true"), &how);
 }
 
 static bool is_true(const char *v)
@@ -530,56 +440,69 @@ static bool is_true(const char *v)
     return v && (!strcmp(v, "true") || !strcmp(v, "1"));
 }
 
-static void dispatch(struct call *c)
+static void dispatch(struct fl_call *c)
 {
     enum evhttp_cmd_type m = evhttp_request_get_command(c->req);
     const struct fl_rtype *t = c->r.type;
-    c->res = (struct fl_store_res){t->group, t->resource};
-    if (c->r.sub[0]) {
+    const char *dry = fl_call_query(c, "dryRun");
+    if (dry && strcmp(dry, "All") != 0) {
+        fl_errf(&c->err, 400, "BadRequest", "Invalid dryRun value: %s (only \"All\" is supported)",
+                dry);
+        return fl_call_reply_err(c);
+    }
+    c->res = (struct fl_store_res){t->group, t->resource, dry != NULL};
+    if (c->r.sub[0] && !(t->status && !strcmp(c->r.sub, "status")) &&
+        !(t->scale && !strcmp(c->r.sub, "scale"))) {
         fl_errf(&c->err, 404, "NotFound", "the server could not find the requested resource");
-        return reply_err(c);
+        return fl_call_reply_err(c);
     }
     bool collection = c->r.name[0] == '\0';
     /* /api/v1/configmaps (all namespaces) only lists and watches. */
     bool all_namespaces = t->namespaced && !c->r.ns[0];
-    if (c->r.watch || (m == EVHTTP_REQ_GET && is_true(query(c, "watch"))))
+    if (c->r.watch || (m == EVHTTP_REQ_GET && is_true(fl_call_query(c, "watch"))))
         return m == EVHTTP_REQ_GET ? do_watch(c) : (void)0;
     if (all_namespaces && m != EVHTTP_REQ_GET)
         m = EVHTTP_REQ_OPTIONS; /* falls through to 405 */
     switch (m) {
     case EVHTTP_REQ_GET:
+        if (c->r.sub[0])
+            return fl_write_get_sub(c);
         return collection ? do_list(c) : do_get(c);
     case EVHTTP_REQ_POST:
         if (collection)
-            return do_create(c);
+            return fl_write_create(c);
         break;
     case EVHTTP_REQ_PUT:
         if (!collection)
-            return do_update(c);
+            return fl_write_update(c);
+        break;
+    case EVHTTP_REQ_PATCH:
+        if (!collection)
+            return fl_write_patch(c);
         break;
     case EVHTTP_REQ_DELETE:
-        return collection ? do_delete_collection(c) : do_delete(c);
+        return collection ? fl_write_delete_collection(c) : fl_write_delete(c);
     default:
         break;
     }
     fl_errf(&c->err, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-    reply_err(c);
+    fl_call_reply_err(c);
 }
 
 static void handle(struct evhttp_request *req, void *ctx)
 {
-    struct call c = {.api = ctx, .req = req};
+    struct fl_call c = {.api = ctx, .req = req};
     TAILQ_INIT(&c.q);
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
     const char *qs = uri ? evhttp_uri_get_query(uri) : NULL;
     if (!path || (qs && evhttp_parse_query_str(qs, &c.q) != 0)) {
         fl_errf(&c.err, 400, "BadRequest", "malformed request URI");
-        reply_err(&c);
+        fl_call_reply_err(&c);
         goto out;
     }
     if (fl_route_parse(path, &c.r, &c.err) != 0) {
-        reply_err(&c);
+        fl_call_reply_err(&c);
         goto out;
     }
     if (c.r.kind == FL_ROUTE_RESOURCE) {
@@ -587,7 +510,7 @@ static void handle(struct evhttp_request *req, void *ctx)
          * with a bad method falls through to 405 here. */
         if (c.r.watch && evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
             fl_errf(&c.err, 405, "MethodNotAllowed", "watch requires GET");
-            reply_err(&c);
+            fl_call_reply_err(&c);
         } else {
             dispatch(&c);
         }
@@ -602,7 +525,7 @@ out:
 
 static int ensure_namespaces(struct fl_api *api, struct fl_err *err)
 {
-    struct fl_store_res res = {"", "namespaces"};
+    struct fl_store_res res = {"", "namespaces", false};
     for (size_t i = 0; i < FL_ARRAY_LEN(default_namespaces); i++) {
         char key[FL_KEY_MAX];
         struct fl_obj *o = NULL;
@@ -613,7 +536,7 @@ static int ensure_namespaces(struct fl_api *api, struct fl_err *err)
         }
         json_t *doc = json_pack("{s:s,s:s,s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
                                 "metadata", "name", default_namespaces[i]);
-        fl_registry_find("", "v1", "namespaces")->defaults(doc);
+        fl_kind_hooks_find("", "Namespace")->defaults(doc);
         int rc = fl_store_create(api->store, &res, key, doc, NULL, err);
         json_decref(doc);
         if (rc != 0)

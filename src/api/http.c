@@ -3,11 +3,18 @@
  * arrival order; nothing in it has been written to a socket, so a connection
  * cannot go away underneath it within the turn (evhttp only notices a close
  * when it next reads, which is after the flush).
+ *
+ * HTTPS: evhttp asks our bevcb for each accepted connection's bufferevent,
+ * and gets an OpenSSL one in the accepting state with no socket yet (evhttp
+ * sets it). A 401 goes through the same queue as every other reply.
  */
 #include "api/http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -15,6 +22,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "api/auth.h"
+#include "api/status.h"
 
 struct pending {
     struct evhttp_request *req;
@@ -28,6 +38,8 @@ struct fl_http {
     int port;
     fl_http_handler handler;
     void *ctx;
+    SSL_CTX *tls;               /* owned reference; NULL: plain HTTP */
+    const struct fl_auth *auth; /* borrowed; NULL: no authentication */
     struct pending *q;
     size_t n, cap;
 };
@@ -35,35 +47,121 @@ struct fl_http {
 const char *fl_http_phrase(int code)
 {
     switch (code) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "Request Entity Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 413:
+        return "Request Entity Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Unknown";
     }
+}
+
+/* Interim: see fl_http_set_default_sec. */
+static struct fl_http_sec default_sec;
+
+void fl_http_set_default_sec(const struct fl_http_sec *sec)
+{
+    default_sec = sec ? *sec : (struct fl_http_sec){0};
+}
+
+static void free_cb(const void *data, size_t len, void *p)
+{
+    free(p);
+}
+
+static bool authenticated(struct fl_http *h, struct evhttp_request *req)
+{
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    if (uri && fl_auth_anonymous_path(evhttp_uri_get_path(uri)))
+        return true;
+    SSL *ssl = NULL;
+    if (h->tls) {
+        struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+        ssl = bufferevent_openssl_get_ssl(evhttp_connection_get_bufferevent(evcon));
+        if (NEVER(ssl == NULL))
+            return false;
+    }
+    const char *authz = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    struct fl_auth_user user;
+    return fl_auth_request(h->auth, ssl, authz, &user) == 0;
+}
+
+/* The same Status kube-apiserver sends, whatever was wrong with the
+ * credentials: no hint for someone guessing. */
+static void reply_unauthorized(struct fl_http *h, struct evhttp_request *req)
+{
+    struct fl_err err;
+    fl_errf(&err, 401, "Unauthorized", "Unauthorized");
+    json_t *st = fl_status_json(&err);
+    char *s = json_dumps(st, JSON_COMPACT);
+    struct evbuffer *b = evbuffer_new();
+    FL_ASSERT(s && b);
+    evbuffer_add_reference(b, s, strlen(s), free_cb, s);
+    json_decref(st);
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
+    fl_http_reply(h, req, 401, b);
 }
 
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct fl_http *h = arg;
+    if (h->auth && !authenticated(h, req)) {
+        reply_unauthorized(h, req);
+        return;
+    }
     h->handler(req, h->ctx);
 }
 
-static int parse_addr(const char *addr, struct sockaddr_in *sin, struct fl_err *err)
+/* evhttp's bufferevent for an accepted connection: TLS, socket set later.
+ * Never NULL: evhttp would fall back to a plain socket. */
+static struct bufferevent *tls_bev(struct event_base *base, void *arg)
+{
+    struct fl_http *h = arg;
+    SSL *ssl = SSL_new(h->tls);
+    FL_ASSERT(ssl != NULL);
+    /* With CLOSE_ON_FREE the bufferevent frees ssl and closes the socket. */
+    struct bufferevent *bev = bufferevent_openssl_socket_new(
+        base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+    FL_ASSERT(bev != NULL);
+    /* Clients (curl, Go) often close without close_notify: that is an end
+     * of the connection, not an error. */
+    bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+    return bev;
+}
+
+int fl_http_parse_addr(const char *addr, struct sockaddr_in *sin, struct fl_err *err)
 {
     const char *colon = strrchr(addr, ':');
     if (!colon || colon == addr || !colon[1])
@@ -86,11 +184,17 @@ static int parse_addr(const char *addr, struct sockaddr_in *sin, struct fl_err *
     return FL_OK;
 }
 
-int fl_http_listen(struct event_base *base, const char *addr, fl_http_handler handler,
-                   void *ctx, struct fl_http **out, struct fl_err *err)
+int fl_http_listen(struct event_base *base, const char *addr, fl_http_handler handler, void *ctx,
+                   struct fl_http **out, struct fl_err *err)
+{
+    return fl_http_listen_sec(base, addr, &default_sec, handler, ctx, out, err);
+}
+
+int fl_http_listen_sec(struct event_base *base, const char *addr, const struct fl_http_sec *sec,
+                       fl_http_handler handler, void *ctx, struct fl_http **out, struct fl_err *err)
 {
     struct sockaddr_in sin;
-    if (parse_addr(addr, &sin, err) != 0)
+    if (fl_http_parse_addr(addr, &sin, err) != 0)
         return FL_EFAIL;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -118,9 +222,15 @@ int fl_http_listen(struct event_base *base, const char *addr, fl_http_handler ha
     evhttp_set_max_headers_size(h->evh, 64 * 1024);
     evhttp_set_timeout(h->evh, 3600);
     evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-                                           EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
-                                           EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
+                                           EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
+                                           EVHTTP_REQ_OPTIONS);
     evhttp_set_gencb(h->evh, on_request, h);
+    if (sec && sec->tls) {
+        SSL_CTX_up_ref(sec->tls);
+        h->tls = sec->tls;
+        evhttp_set_bevcb(h->evh, tls_bev, h);
+    }
+    h->auth = sec ? sec->auth : NULL;
     if (!evhttp_accept_socket_with_handle(h->evh, fd)) {
         fl_http_free(h);
         return fl_errf(err, 500, "InternalError", "evhttp could not accept on %s", addr);
@@ -178,5 +288,6 @@ void fl_http_free(struct fl_http *h)
     free(h->q);
     if (h->evh)
         evhttp_free(h->evh); /* closes the bound socket too */
+    SSL_CTX_free(h->tls);    /* after the connections that use it */
     free(h);
 }

@@ -1,7 +1,11 @@
 /*
  * The HTTP listener: libevent's evhttp on a socket we bind ourselves (so
  * TCP_NODELAY is set once on the listener and inherited by every accepted
- * connection), with replies deferred to the end of the loop turn.
+ * connection), with replies deferred to the end of the loop turn. It speaks
+ * HTTPS when given a TLS context (bufferevent_openssl under evhttp), and
+ * authenticates every request before the handler sees it when given an
+ * authenticator: the handler is never called for a request that failed, it
+ * gets a 401 Status here.
  *
  * Handlers never send directly: fl_http_reply queues the reply and
  * fl_http_flush, called by the server after the store commit, sends them
@@ -14,6 +18,8 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
 
 #include "core/err.h"
 
@@ -21,11 +27,36 @@
 
 struct fl_http;
 
+struct fl_auth;
+
 typedef void (*fl_http_handler)(struct evhttp_request *req, void *ctx);
 
-/* Listen on "ADDR:PORT" (IPv4 literal; port 0 picks a free one). */
-int fl_http_listen(struct event_base *base, const char *addr, fl_http_handler handler,
-                   void *ctx, struct fl_http **out, struct fl_err *err) FL_MUST_CHECK;
+/* What a listener asks of its clients. All NULL: plain HTTP, anyone. */
+struct fl_http_sec {
+    SSL_CTX *tls;               /* HTTPS; the listener takes its own reference */
+    const struct fl_auth *auth; /* authenticate requests; borrowed, must outlive the listener */
+};
+
+/* Listen on "ADDR:PORT" (IPv4 literal; port 0 picks a free one) with sec
+ * (NULL: plain HTTP, anyone). */
+int fl_http_listen_sec(struct event_base *base, const char *addr, const struct fl_http_sec *sec,
+                       fl_http_handler handler, void *ctx, struct fl_http **out,
+                       struct fl_err *err) FL_MUST_CHECK;
+
+/* fl_http_listen_sec with the security set by fl_http_set_default_sec.
+ * Interim: fl_api_listen calls this and takes no security options yet, so
+ * `flotilla serve` sets the default before it listens. */
+int fl_http_listen(struct event_base *base, const char *addr, fl_http_handler handler, void *ctx,
+                   struct fl_http **out, struct fl_err *err) FL_MUST_CHECK;
+
+/* Set the security fl_http_listen gives the listeners made after this call
+ * (the struct is copied; NULL: none). Both pointers stay borrowed: sec->tls
+ * until those listeners are made (each takes its own reference), sec->auth
+ * until they are freed. */
+void fl_http_set_default_sec(const struct fl_http_sec *sec);
+
+/* Parse "ADDR:PORT" (IPv4 literal) as the listeners do. Errors: 400. */
+int fl_http_parse_addr(const char *addr, struct sockaddr_in *sin, struct fl_err *err) FL_MUST_CHECK;
 
 /* The port actually bound (useful with port 0). */
 int fl_http_port(const struct fl_http *h);

@@ -1,8 +1,14 @@
 /*
- * The resource types the API serves: one table entry per resource with its
- * group/version, kind, scope, the field selector paths it supports and its
- * validation and defaulting. The router resolves URLs against it and
- * discovery documents are generated from it. Later kinds are added here.
+ * The resource types the API serves: one entry per (group, version,
+ * resource) with its kind, scope, short names, categories, field selector
+ * paths, subresources and the kind's defaulting and validation. The router
+ * resolves URLs against it; discovery, tables and patch strategy follow it.
+ * Kind-specific defaulting and validation live in kinds.h.
+ *
+ * Built-in types are a static table; CustomResourceDefinitions add and remove
+ * entries at run time (fl_registry_add/remove). Entries are never freed while
+ * the process runs (a removed CRD's entry is retired, not freed), so a
+ * pointer obtained during a request stays valid.
  */
 #ifndef FL_API_REGISTRY_H
 #define FL_API_REGISTRY_H
@@ -13,6 +19,13 @@
 #include "core/err.h"
 #include "core/obj.h"
 
+/* Where the scale subresource reads and writes (dotted JSON paths). */
+struct fl_scale_paths {
+    const char *spec_replicas;   /* "spec.replicas" */
+    const char *status_replicas; /* "status.replicas" */
+    const char *label_selector;  /* "status.selector" or NULL */
+};
+
 struct fl_rtype {
     const char *group;    /* "" for core */
     const char *version;  /* "v1" */
@@ -22,23 +35,37 @@ struct fl_rtype {
     const char *list_kind;
     bool namespaced;
     const char *const *short_names; /* NULL-terminated, may be NULL */
+    const char *const *categories;  /* NULL-terminated, may be NULL ("all") */
     const char *const *fields;      /* field selector paths, NULL-terminated */
-    /* Fill defaults in a create/update body (may be NULL). */
-    void (*defaults)(json_t *doc);
-    /* Kind-specific checks beyond metadata; add causes to err (422). */
-    void (*validate)(const json_t *doc, struct fl_err *err);
-    /* Value of a kind-specific field selector path (may be NULL). */
-    const char *(*field)(struct fl_obj *o, const char *path);
+    bool status;                    /* has a status subresource */
+    const struct fl_scale_paths *scale; /* has a scale subresource */
+    bool builtin;                   /* strategic merge patch applies */
+    /* For CRD-defined types: the served version's openAPIV3Schema and
+     * additionalPrinterColumns (owned by the entry; NULL for built-ins). */
+    json_t *schema;
+    json_t *printer_columns;
 };
 
 /* The resource `resource` of group/version, or NULL. */
 const struct fl_rtype *fl_registry_find(const char *group, const char *version,
                                         const char *resource);
 
-/* Iterate: the i-th type, NULL past the end. */
+/* Iterate: the i-th served type, NULL past the end. Built-ins first. */
 const struct fl_rtype *fl_registry_at(size_t i);
 
-/* "v1" or "group/version". buf >= 128 bytes. */
+/* Serve a new type (a CRD version): copies everything in t (schema and
+ * printer_columns are taken as new references). Replaces an existing dynamic
+ * entry for the same group/version/resource. 409 if it would shadow a
+ * built-in type. */
+int fl_registry_add(const struct fl_rtype *t, struct fl_err *err) FL_MUST_CHECK;
+
+/* Stop serving every version of group/resource added by fl_registry_add. */
+void fl_registry_remove(const char *group, const char *resource);
+
+/* "v1" or "group/version". buf >= 320 bytes. */
 void fl_rtype_api_version(const struct fl_rtype *t, char *buf, size_t len);
+
+/* Drop every dynamic entry (for tests and shutdown). */
+void fl_registry_reset(void);
 
 #endif

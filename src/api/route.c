@@ -104,6 +104,20 @@ int fl_route_parse(const char *path, struct fl_route *r, struct fl_err *err)
         r->kind = FL_ROUTE_HEALTH;
         return FL_OK;
     }
+    if (!strcmp(s[0], "openapi") && sg.n >= 2) {
+        if (sg.n == 2 && !strcmp(s[1], "v2")) {
+            r->kind = FL_ROUTE_OPENAPI_V2;
+            return FL_OK;
+        }
+        if (strcmp(s[1], "v3") != 0 || sg.n > 5)
+            return not_found(err);
+        r->kind = FL_ROUTE_OPENAPI_V3;
+        size_t off = 0;
+        for (int i = 2; i < sg.n; i++)
+            off += (size_t)snprintf(r->gv_path + off, sizeof(r->gv_path) - off, "%s%s",
+                                    i > 2 ? "/" : "", s[i]);
+        return off < sizeof(r->gv_path) ? FL_OK : not_found(err);
+    }
     if (!strcmp(s[0], "api")) {
         if (sg.n == 1) {
             r->kind = FL_ROUTE_API;

@@ -19,6 +19,8 @@ enum fl_route_kind {
     FL_ROUTE_GROUP,         /* /apis/<group> */
     FL_ROUTE_GROUP_VERSION, /* /api/v1, /apis/<group>/<version> */
     FL_ROUTE_RESOURCE,      /* a collection, an object or a subresource */
+    FL_ROUTE_OPENAPI_V2,    /* /openapi/v2 */
+    FL_ROUTE_OPENAPI_V3,    /* /openapi/v3, or one group-version's document */
 };
 
 struct fl_route {
@@ -30,6 +32,7 @@ struct fl_route {
     char name[254];              /* "" for a collection */
     char sub[32];                /* subresource, "" for none */
     bool watch;                  /* legacy /watch/ path */
+    char gv_path[320];           /* FL_ROUTE_OPENAPI_V3: "api/v1", "apis/apps/v1" or "" */
 };
 
 /* Parse `path` (no query string). 404 NotFound for unknown paths. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/kinds.h"
 #include "core/names.h"
 #include "core/obj.h"
 
@@ -100,8 +101,9 @@ int fl_validate(const struct fl_rtype *t, const json_t *doc, struct fl_err *err)
                 }
         }
     }
-    if (t->validate)
-        t->validate(doc, &e);
+    const struct fl_kind_hooks *h = fl_kind_hooks_find(t->group, t->kind);
+    if (h && h->validate)
+        h->validate(doc, &e);
     if (e.ncauses == 0)
         return FL_OK;
     /* `The ConfigMap "x" is invalid: metadata.name: Invalid value: ...` */

@@ -31,6 +31,10 @@ struct stream {
     struct event *bookmark; /* periodic BOOKMARK, if allowWatchBookmarks */
     uint64_t last_rev;
     bool dirty, ending;
+    const struct fl_rtype *type;
+    enum fl_render render;
+    char *include;     /* includeObject, for Table rows */
+    bool columns_sent; /* a Table stream sends its columns with the first row */
 };
 
 static void mark_dirty(struct stream *st)
@@ -49,7 +53,23 @@ static void mark_dirty(struct stream *st)
 static void add_event(struct stream *st, const char *type, struct fl_obj *o)
 {
     evbuffer_add_printf(st->out, "{\"type\":\"%s\",\"object\":", type);
-    evbuffer_add(st->out, o->bytes, o->len);
+    if (st->render == FL_RENDER_JSON) {
+        evbuffer_add(st->out, o->bytes, o->len);
+    } else {
+        json_t *doc;
+        if (st->render == FL_RENDER_TABLE) {
+            doc = fl_table_new(st->type, o->rev, NULL, !st->columns_sent);
+            json_array_append_new(json_object_get(doc, "rows"),
+                                  fl_table_row(st->type, o, st->include));
+            st->columns_sent = true;
+        } else {
+            doc = fl_table_partial(o);
+        }
+        char *txt = json_dumps(doc, JSON_COMPACT);
+        evbuffer_add(st->out, txt, strlen(txt));
+        free(txt);
+        json_decref(doc);
+    }
     evbuffer_add(st->out, "}\n", 2);
     mark_dirty(st);
 }
@@ -82,6 +102,7 @@ static void stream_free(struct stream *st)
     if (st->bookmark)
         event_free(st->bookmark);
     evbuffer_free(st->out);
+    free(st->include);
     fl_labelsel_free((struct fl_labelsel *)st->filter.labels);
     fl_fieldsel_free((struct fl_fieldsel *)st->filter.fields);
     LIST_REMOVE(st, link);
@@ -122,18 +143,22 @@ static void on_bookmark(evutil_socket_t fd, short what, void *arg)
 
 void fl_api_watch(struct fl_api *api, struct evhttp_request *req, const char *prefix,
                   struct fl_store_filter *filter, const char *from, long timeout,
-                  bool bookmarks)
+                  bool bookmarks, const struct fl_watch_render *how)
 {
     struct fl_err err;
     struct stream *st = fl_xcalloc(1, sizeof(*st));
     st->api = api;
+    st->type = how->type;
+    st->render = how->render;
+    st->include = how->include ? fl_xstrdup(how->include) : NULL;
     st->req = req;
     st->filter = *filter;
     memset(filter, 0, sizeof(*filter));
     st->out = evbuffer_new();
     LIST_INSERT_HEAD(&api->streams, st, link);
     evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-                      "application/json");
+                      st->render == FL_RENDER_TABLE ? fl_table_ctype(FL_RENDER_TABLE, true)
+                                                    : "application/json");
     fl_http_stream_start(api->http, req);
     st->conn = evhttp_request_get_connection(req);
     evhttp_connection_set_closecb(st->conn, on_close, st);

@@ -354,6 +354,12 @@ int fl_store_create(struct fl_store *s, const struct fl_store_res *r, const char
     json_object_del(md, "deletionTimestamp");
     json_object_del(md, "deletionGracePeriodSeconds");
 
+    if (r->dry_run) {
+        json_object_del(md, "resourceVersion");
+        if (out)
+            *out = fl_obj_from_json(key, doc, 0, 0);
+        return FL_OK;
+    }
     struct fl_obj *o = fl_obj_from_json(key, doc, rev, rev);
     if (stage_put(s, o, 0, err) != 0) {
         fl_obj_unref(o);
@@ -497,7 +503,16 @@ int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char
     json_object_set_new(md, "generation", json_integer(gen));
 
     json_t *fin = json_object_get(md, "finalizers");
-    if (json_object_get(omd, "deletionTimestamp") && json_array_size(fin) == 0) {
+    bool gone = json_object_get(omd, "deletionTimestamp") && json_array_size(fin) == 0;
+    if (r->dry_run) {
+        set_rv(md, n->obj->rev);
+        if (out)
+            *out = gone ? fl_obj_ref(n->obj) : fl_obj_from_json(key, doc, n->obj->create_rev, n->obj->rev);
+        *deleted = gone;
+        rc = FL_OK;
+        goto out;
+    }
+    if (gone) {
         rc = remove_node(s, n, out, err);
         *deleted = rc == FL_OK;
         goto out;
@@ -532,6 +547,12 @@ int fl_store_delete(struct fl_store *s, const struct fl_store_res *r, const char
                  (unsigned long long)pre->rev, (unsigned long long)n->obj->rev);
         return conflict(r, key, why, err);
     }
+    if (r->dry_run) {
+        *deleted = json_array_size(m->finalizers) == 0;
+        if (out)
+            *out = fl_obj_ref(n->obj);
+        return FL_OK;
+    }
     if (json_array_size(m->finalizers) == 0) {
         rc = remove_node(s, n, out, err);
         *deleted = rc == FL_OK;
@@ -560,10 +581,13 @@ int fl_store_delete(struct fl_store *s, const struct fl_store_res *r, const char
 /* ---- lists ------------------------------------------------------------ */
 
 struct field_ctx {
-    const struct fl_store_filter *f;
     struct fl_obj *o;
+    json_t *doc; /* parsed on the first path that needs it */
+    char num[32];
 };
 
+/* Value of a dotted path as field selectors compare it: strings as they are,
+ * booleans and numbers in their JSON spelling, anything else absent. */
 static const char *field_get(const char *path, void *ctx)
 {
     struct field_ctx *fc = ctx;
@@ -571,7 +595,28 @@ static const char *field_get(const char *path, void *ctx)
         return fl_obj_meta(fc->o)->name;
     if (!strcmp(path, "metadata.namespace"))
         return fl_obj_meta(fc->o)->ns;
-    return fc->f->field ? fc->f->field(fc->o, path) : NULL;
+    if (!fc->doc && !(fc->doc = fl_obj_json(fc->o)))
+        return NULL;
+    json_t *v = fc->doc;
+    char part[256];
+    for (const char *p = path; v && *p;) {
+        size_t n = strcspn(p, ".");
+        if (n >= sizeof(part))
+            return NULL;
+        memcpy(part, p, n);
+        part[n] = '\0';
+        v = json_object_get(v, part);
+        p += n + (p[n] == '.');
+    }
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_boolean(v))
+        return json_is_true(v) ? "true" : "false";
+    if (json_is_integer(v)) {
+        snprintf(fc->num, sizeof(fc->num), "%lld", (long long)json_integer_value(v));
+        return fc->num;
+    }
+    return NULL;
 }
 
 bool fl_store_filter_match(const struct fl_store_filter *f, struct fl_obj *o)
@@ -582,8 +627,10 @@ bool fl_store_filter_match(const struct fl_store_filter *f, struct fl_obj *o)
         !fl_labelsel_match(f->labels, fl_obj_meta(o)->labels))
         return false;
     if (f->fields && !fl_fieldsel_empty(f->fields)) {
-        struct field_ctx fc = {f, o};
-        if (!fl_fieldsel_match(f->fields, field_get, &fc))
+        struct field_ctx fc = {.o = o};
+        bool ok = fl_fieldsel_match(f->fields, field_get, &fc);
+        json_decref(fc.doc);
+        if (!ok)
             return false;
     }
     return true;

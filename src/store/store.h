@@ -57,10 +57,14 @@ size_t fl_store_count(const struct fl_store *s);
 void fl_store_key(char *buf, const char *group, const char *resource, const char *ns,
                   const char *name);
 
-/* What the store needs to name objects in its error messages. */
+/* The resource a call is about (it names objects in error messages), and
+ * whether the call only checks: a dry run does every check and returns the
+ * object as it would be stored, but changes nothing (create: no
+ * resourceVersion yet; update: the old one; delete: the object as it is). */
 struct fl_store_res {
     const char *group;    /* "" for core */
     const char *resource; /* plural, e.g. "configmaps" */
+    bool dry_run;
 };
 
 /* Point read. On success *out is a new reference. 404 NotFound otherwise. */
@@ -96,12 +100,12 @@ int fl_store_delete(struct fl_store *s, const struct fl_store_res *r, const char
                     const struct fl_store_precond *pre, struct fl_obj **out, bool *deleted,
                     struct fl_err *err) FL_MUST_CHECK;
 
-/* Filters of a list or watch; all optional. */
+/* Filters of a list or watch; all optional. Field selector paths are dotted
+ * JSON paths into the object ("spec.nodeName"); metadata.name and
+ * metadata.namespace are answered without parsing the object. */
 struct fl_store_filter {
     const struct fl_labelsel *labels;
     const struct fl_fieldsel *fields;
-    /* Resolves field paths other than metadata.name/namespace for o. */
-    const char *(*field)(struct fl_obj *o, const char *path);
 };
 
 bool fl_store_filter_match(const struct fl_store_filter *f, struct fl_obj *o);

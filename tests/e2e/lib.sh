@@ -126,7 +126,7 @@ start_server() {
     E2E_NSERVERS=$((E2E_NSERVERS + 1))
     SERVER_LOG=$TMP/server.$E2E_NSERVERS.log
     : >"$SERVER_LOG"
-    "$FLOTILLA" serve --listen 127.0.0.1:0 --data-dir "$dir" "$@" >"$SERVER_LOG" 2>&1 &
+    "$FLOTILLA" serve --listen 127.0.0.1:0 --data-dir "$dir" --insecure-http "$@" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     E2E_PIDS+=("$SERVER_PID")
     local i line

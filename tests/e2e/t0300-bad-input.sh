@@ -187,7 +187,7 @@ API_CURL_FAIL_OK=1 api -F "$TMP/over16m" POST $CM
 [ "$CODE" = 413 ] || [ "$CODE" = 000 ] || check_fail "a 17 MiB body: expected 413 or a closed connection, got $CODE"
 rm -f "$TMP"/over*
 bad 415 UnsupportedMediaType '' -H 'Content-Type: application/yaml' POST $CM 'metadata: {name: y}'
-bad 415 UnsupportedMediaType '' -H 'Content-Type: application/vnd.kubernetes.protobuf' POST $CM 'k8s'
+bad 400 BadRequest '' -H 'Content-Type: application/vnd.kubernetes.protobuf' POST $CM 'k8s'
 bad 415 UnsupportedMediaType '' -H 'Content-Type: text/plain' POST $CM '{"metadata":{"name":"t"}}'
 bad 415 UnsupportedMediaType '' -H 'Content-Type: application/x-www-form-urlencoded' POST $CM '{"metadata":{"name":"t"}}'
 bad 415 UnsupportedMediaType '' -H 'Content-Type: application/merge-patch+json' PUT $CM/exists '{"metadata":{"name":"exists"}}'
@@ -216,9 +216,18 @@ bad 404 NotFound '' PUT $CM/missing "$(cm_json missing)"
 bad 404 NotFound '' DELETE $CM/missing
 bad 404 NotFound '' GET $NS/missing
 bad 404 NotFound '' DELETE $NS/missing
-bad 405 MethodNotAllowed '' PATCH $CM/exists '{"data":{"k":"patched"}}'
-bad 405 MethodNotAllowed '' -H 'Content-Type: application/merge-patch+json' PATCH $CM/exists '{"data":{"k":"patched"}}'
-bad 405 MethodNotAllowed '' PATCH $NS/default '{"metadata":{"labels":{"a":"b"}}}'
+# Patches: a media type that is not a patch type, malformed patches, a JSON
+# patch whose test fails, a patch that makes the object invalid.
+bad 415 UnsupportedMediaType '' PATCH $CM/exists '{"data":{"k":"patched"}}'
+bad 415 UnsupportedMediaType '' -H 'Content-Type: application/yaml' PATCH $NS/default '{"metadata":{"labels":{"a":"b"}}}'
+bad 400 BadRequest '' -H 'Content-Type: application/merge-patch+json' PATCH $CM/exists '{"data":'
+bad 400 BadRequest '' -H 'Content-Type: application/merge-patch+json' PATCH $CM/exists '[1,2]'
+bad 400 BadRequest '' -H 'Content-Type: application/json-patch+json' PATCH $CM/exists '{"op":"add"}'
+bad 422 Invalid '' -H 'Content-Type: application/json-patch+json' PATCH $CM/exists '[{"op":"test","path":"/data/k","value":"nope"}]'
+bad 422 Invalid '' -H 'Content-Type: application/json-patch+json' PATCH $CM/exists '[{"op":"remove","path":"/data/missing"}]'
+bad 422 Invalid metadata.name -H 'Content-Type: application/merge-patch+json' PATCH $CM/exists '{"metadata":{"name":"Bad_Name"}}'
+bad 404 NotFound '' -H 'Content-Type: application/merge-patch+json' PATCH $CM/missing '{"data":{"k":"v"}}'
+bad 409 Conflict '' -H 'Content-Type: application/merge-patch+json' PATCH $CM/exists '{"metadata":{"resourceVersion":"1"},"data":{"k":"stale"}}'
 bad 405 MethodNotAllowed '' POST $CM/exists "$(cm_json exists)"
 bad 405 MethodNotAllowed '' PUT $CM "$(cm_json exists)"
 bad 405 MethodNotAllowed '' POST $NS/default '{"metadata":{"name":"default"}}'

@@ -110,8 +110,8 @@ static const struct route_case cases[] = {
     NOTFOUND("/api/v1/watch/watch/configmaps"),
     NOTFOUND("/api/v1/watch/foo"),
     /* Unknown group or version. */
-    NOTFOUND("/apis/apps/v1/deployments"),
-    NOTFOUND("/apis/apps/v1/namespaces/default/deployments"),
+    NOTFOUND("/apis/example.com/v1/widgets"),
+    NOTFOUND("/apis/example.com/v1/namespaces/default/widgets"),
     NOTFOUND("/apis/apps/v1/namespaces/default/deployments/web"),
     NOTFOUND("/apis/core/v1/configmaps"), /* core types are not under /apis */
     NOTFOUND("/apis//v1/configmaps"),

@@ -1,0 +1,26 @@
+/*
+ * Kind-specific behaviour of built-in types: defaulting (what
+ * kube-apiserver's SetDefaults_* fill in) and validation (its
+ * ValidateX functions), looked up by group and kind. Validation adds causes
+ * to an fl_err; api/validate.c turns them into one 422 Invalid.
+ */
+#ifndef FL_API_KINDS_H
+#define FL_API_KINDS_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+
+struct fl_kind_hooks {
+    const char *group;
+    const char *kind;
+    /* Fill defaults in a create/update body (may be NULL). */
+    void (*defaults)(json_t *doc);
+    /* Checks beyond ObjectMeta; each problem is an fl_err_cause (may be NULL). */
+    void (*validate)(const json_t *doc, struct fl_err *err);
+};
+
+/* The hooks of group/kind, or NULL when the kind has none. */
+const struct fl_kind_hooks *fl_kind_hooks_find(const char *group, const char *kind);
+
+#endif
