@@ -112,7 +112,7 @@ static const struct route_case cases[] = {
     /* Unknown group or version. */
     NOTFOUND("/apis/example.com/v1/widgets"),
     NOTFOUND("/apis/example.com/v1/namespaces/default/widgets"),
-    NOTFOUND("/apis/apps/v1/namespaces/default/deployments/web"),
+    NOTFOUND("/apis/apps/v2/namespaces/default/deployments/web"),
     NOTFOUND("/apis/core/v1/configmaps"), /* core types are not under /apis */
     NOTFOUND("/apis//v1/configmaps"),
     NOTFOUND("/apis/apps/v1/configmaps"), /* a core resource in another group */
