@@ -18,6 +18,7 @@
 #include "api/protobuf.h"
 #include "api/status.h"
 #include "api/validate.h"
+#include "store/cont.h"
 
 static const char *const default_namespaces[] = {"default", "kube-system", "kube-public",
                                                  "kube-node-lease"};
@@ -337,17 +338,68 @@ static int parse_limit(struct fl_call *c, size_t *limit)
     return FL_OK;
 }
 
+/* resourceVersion and resourceVersionMatch of a list. Unset, "0" and
+ * NotOlderThan all read the current state (always at least as new as asked,
+ * the store being the cache); Exact reads the snapshot at that revision,
+ * which is what a continue token from revision N lists, so *cont gets one
+ * (new string). A revision from the future cannot be served: 504 Timeout, as
+ * kube-apiserver answers once its wait runs out. */
+static int list_snapshot(struct fl_call *c, char **cont)
+{
+    const char *rv = fl_call_query(c, "resourceVersion");
+    const char *match = fl_call_query(c, "resourceVersionMatch");
+    const char *token = fl_call_query(c, "continue");
+    *cont = NULL;
+    if (match && match[0] && strcmp(match, "Exact") != 0 && strcmp(match, "NotOlderThan") != 0)
+        return fl_errf(&c->err, 400, "BadRequest",
+                       "resourceVersionMatch: Unsupported value: \"%s\": supported values: "
+                       "\"Exact\", \"NotOlderThan\"",
+                       match);
+    if (match && match[0] && (!rv || !rv[0]))
+        return fl_errf(&c->err, 400, "BadRequest",
+                       "resourceVersionMatch is forbidden unless resourceVersion is provided");
+    if (!rv || !rv[0])
+        return FL_OK;
+    if (token && token[0])
+        return fl_errf(&c->err, 400, "BadRequest",
+                       "specifying resource version is not allowed when using continue");
+    char *end;
+    unsigned long long n = strtoull(rv, &end, 10);
+    if (*end)
+        return fl_errf(&c->err, 400, "BadRequest", "invalid resourceVersion %s", rv);
+    if (n > fl_store_rev(c->api->store))
+        return fl_errf(&c->err, 504, "Timeout",
+                       "Too large resource version: %llu, current: %llu", n,
+                       (unsigned long long)fl_store_rev(c->api->store));
+    if (match && !strcmp(match, "Exact")) {
+        if (n == 0)
+            return fl_errf(&c->err, 400, "BadRequest",
+                           "resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+        *cont = fl_cont_encode(n, "");
+    }
+    return FL_OK;
+}
+
 static void do_list(struct fl_call *c)
 {
     char prefix[FL_KEY_MAX];
     struct fl_store_filter f;
     struct fl_store_list l;
     size_t limit;
-    if (parse_limit(c, &limit) != 0 || fl_call_filter(c, &f) != 0)
+    char *cont = NULL;
+    if (parse_limit(c, &limit) != 0 || list_snapshot(c, &cont) != 0 ||
+        fl_call_filter(c, &f) != 0) {
+        free(cont);
         return fl_call_reply_err(c);
+    }
     fl_call_list_prefix(c, prefix);
-    int rc = fl_store_list(c->api->store, prefix, &f, limit, fl_call_query(c, "continue"), &l, &c->err);
+    int rc = fl_store_list(c->api->store, prefix, &f, limit,
+                           cont ? cont : fl_call_query(c, "continue"), &l, &c->err);
     fl_call_filter_release(&f);
+    if (rc != 0 && cont && c->err.code == 410)
+        fl_errf(&c->err, 410, "Expired", "too old resource version: %s",
+                fl_call_query(c, "resourceVersion"));
+    free(cont);
     if (rc != 0)
         return fl_call_reply_err(c);
 

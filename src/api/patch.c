@@ -2,8 +2,9 @@
  * JSON Patch, JSON Merge Patch and strategic merge patch (see patch.h). Every
  * function works on a deep copy of the document that it owns: the copy may be
  * modified in place and half-patched when an error is found, because it is
- * then simply dropped, and the caller's `doc` and `patch` are never touched
- * (patch nodes are only read; whatever goes into the result is copied). The
+ * then simply dropped, and the caller's `doc` and `patch` are never modified
+ * (patch nodes are only read, at most referenced for a while; whatever goes
+ * into the result is copied). The
  * recursive functions recurse along the patch, never along the document
  * alone, and the patch's nesting is checked against FL_PATCH_MAX_DEPTH before
  * anything else, so the C stack is bounded; the few helpers that walk a
@@ -12,8 +13,8 @@
  * merge follows k8s.io/apimachinery/pkg/util/strategicpatch's mergeMap /
  * mergeSlice / normalizeElementOrder, including the element order it
  * produces; where upstream would store a directive or a null from the patch
- * verbatim (new keys, replaced lists), we drop it, so no "$..." directive
- * ever reaches a stored object.
+ * verbatim (new keys, replaced lists), we drop it, so no patch directive
+ * ever reaches the result.
  */
 #include "api/patch.h"
 
@@ -41,7 +42,7 @@ static json_t *nn(json_t *v)
     return v;
 }
 
-static json_t *dup(const json_t *v)
+static json_t *deep(const json_t *v)
 {
     return nn(json_deep_copy(v));
 }
@@ -399,7 +400,7 @@ static int apply_replace(json_t **doc, const struct op *o, const char *path, str
         return placement_err(err, "replace", path);
     if (o->path.n == 0) {
         json_decref(*doc);
-        *doc = dup(o->value);
+        *doc = deep(o->value);
         return 0;
     }
     json_t *parent = walk(*doc, &o->path, o->path.n - 1);
@@ -408,11 +409,11 @@ static int apply_replace(json_t **doc, const struct op *o, const char *path, str
         return fl_errf(err, 422, "Invalid",
                        "jsonpatch replace operation does not apply: doc is missing path: %s", path);
     if (json_is_object(parent) && json_object_get(parent, last)) {
-        FL_ASSERT(json_object_set_new(parent, last, dup(o->value)) == 0);
+        FL_ASSERT(json_object_set_new(parent, last, deep(o->value)) == 0);
         return 0;
     }
     if (json_is_array(parent) && parse_index(last, &i) && i < json_array_size(parent)) {
-        FL_ASSERT(json_array_set_new(parent, i, dup(o->value)) == 0);
+        FL_ASSERT(json_array_set_new(parent, i, deep(o->value)) == 0);
         return 0;
     }
     return fl_errf(err, 422, "Invalid",
@@ -467,7 +468,7 @@ static int apply_copy(json_t **doc, const struct op *o, const char *path, size_t
                        FL_PATCH_MAX_COPY_NODES);
     if (placement_too_deep(&o->path, src))
         return placement_err(err, "copy", path);
-    if (insert(doc, &o->path, dup(src)) != R_OK)
+    if (insert(doc, &o->path, deep(src)) != R_OK)
         return fl_errf(err, 422, "Invalid",
                        "jsonpatch copy operation does not apply: doc is missing destination "
                        "path: %s",
@@ -486,7 +487,7 @@ static int apply_op(json_t **doc, const struct op *o, size_t *budget, struct fl_
     case OP_ADD:
         if (placement_too_deep(&o->path, o->value))
             return placement_err(err, "add", path);
-        switch (insert(doc, &o->path, dup(o->value))) {
+        switch (insert(doc, &o->path, deep(o->value))) {
         case R_OK:
             return 0;
         case R_BADINDEX:
@@ -617,7 +618,7 @@ int fl_patch_json(const json_t *doc, const json_t *patch, json_t **out, struct f
         if (decode_op(json_array_get(patch, i), &ops[i], err))
             goto out;
     }
-    work = dup(doc);
+    work = deep(doc);
     for (size_t i = 0; i < nops; i++) {
         if (apply_op(&work, &ops[i], &budget, err))
             goto out;
@@ -647,7 +648,7 @@ static json_t *merge(json_t *target, const json_t *patch)
 
     if (!json_is_object(patch)) {
         json_decref(target);
-        return dup(patch);
+        return deep(patch);
     }
     if (!json_is_object(target)) {
         json_decref(target);
@@ -669,7 +670,7 @@ int fl_patch_merge(const json_t *doc, const json_t *patch, json_t **out, struct 
 {
     if (nesting(patch, FL_PATCH_MAX_DEPTH) > FL_PATCH_MAX_DEPTH)
         return too_deep(err);
-    *out = merge(dup(doc), patch);
+    *out = merge(deep(doc), patch);
     return 0;
 }
 
@@ -774,7 +775,7 @@ static json_t *clean(const json_t *v)
         }
         return a;
     }
-    return dup(v);
+    return deep(v);
 }
 
 static int bad_patch_type(struct smp *s, const json_t *d, const json_t *map)
@@ -930,7 +931,7 @@ static json_t *merge_primitives(const json_t *orig, const json_t *patch)
     json_array_foreach(patch, i, e)
     {
         if (index_of(merged, e, NULL) == NONE)
-            append(merged, dup(e));
+            append(merged, deep(e));
     }
     json_t *res = normalize(merged, patch, orig, NULL);
     json_decref(merged);
@@ -1230,7 +1231,7 @@ static int merge_field(struct smp *s, json_t *orig, const char *key, const json_
         return 0;
     }
     if (!json_is_object(v) && !json_is_array(v)) {
-        FL_ASSERT(json_object_set_new(orig, key, dup(v)) == 0);
+        FL_ASSERT(json_object_set_new(orig, key, deep(v)) == 0);
         return 0;
     }
     push(s, key);
@@ -1308,7 +1309,7 @@ int fl_patch_strategic(const json_t *doc, const json_t *patch, fl_patch_strategy
         return fl_errf(err, 400, "BadRequest", "invalid JSON document");
     if (nesting(patch, FL_PATCH_MAX_DEPTH) > FL_PATCH_MAX_DEPTH)
         return too_deep(err);
-    return merge_map(&s, dup(doc), patch, out);
+    return merge_map(&s, deep(doc), patch, out);
 }
 
 /* ------------------------------------------------------------------------ */

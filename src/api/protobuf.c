@@ -12,8 +12,9 @@
  * Invariants: every allocation protobuf-c makes for one body is counted
  * against FL_PROTOBUF_ALLOC_MAX and every JSON value against
  * FL_PROTOBUF_NODES_MAX; the walk's depth is bounded by the schema (no
- * message contains itself) and checked anyway. Strings are C strings in
- * protobuf-c, so one holding a NUL byte ends there.
+ * message contains itself: check_schema asserts it once) and checked
+ * anyway. Strings are C strings in protobuf-c, so one holding a NUL byte
+ * ends there.
  */
 #include "api/protobuf.h"
 
@@ -198,13 +199,41 @@ static enum rule rule_of(const ProtobufCMessageDescriptor *msg, const char *fiel
     return OMITEMPTY;
 }
 
-/* A misspelt name in the table would silently fall back to omitempty:
- * check every name once, against the descriptors. */
-static void check_rules(void)
+/* What the walk relies on, checked once against the generated descriptors:
+ * proto2 optional or repeated fields of the types it writes, no message
+ * that contains itself (so depth is bounded by the schema), and no
+ * misspelt name in the rules table, which would silently mean omitempty. */
+static void check_message(const ProtobufCMessageDescriptor *desc, int depth)
+{
+    FL_ASSERT(depth < DEPTH_MAX);
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &desc->fields[i];
+        FL_ASSERT(f->label == PROTOBUF_C_LABEL_OPTIONAL || f->label == PROTOBUF_C_LABEL_REPEATED);
+        FL_ASSERT(!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF));
+        switch (f->type) {
+        case PROTOBUF_C_TYPE_INT32:
+        case PROTOBUF_C_TYPE_INT64:
+        case PROTOBUF_C_TYPE_BOOL:
+        case PROTOBUF_C_TYPE_STRING:
+        case PROTOBUF_C_TYPE_BYTES:
+            break;
+        case PROTOBUF_C_TYPE_MESSAGE:
+            check_message(f->descriptor, depth + 1);
+            break;
+        default:
+            FL_ASSERT(!"protobuf field type the walk does not write");
+        }
+    }
+}
+
+static void check_schema(void)
 {
     static bool checked;
     if (checked)
         return;
+    check_message(&k8s__io__apimachinery__pkg__runtime__unknown__descriptor, 0);
+    for (size_t i = 0; i < FL_ARRAY_LEN(kinds); i++)
+        check_message(kinds[i].desc, 0);
     for (size_t i = 0; i < FL_ARRAY_LEN(rules); i++) {
         for (const char *p = rules[i].fields; *p;) {
             size_t m = strcspn(p, " ");
@@ -505,34 +534,19 @@ static int value_json(struct dec *d, const ProtobufCFieldDescriptor *f, const vo
     *out = NULL;
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT32:
-    case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_ENUM:
         return node(d, json_integer(*(const int32_t *)p), out);
-    case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-        return node(d, json_integer(*(const uint32_t *)p), out);
     case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
         return node(d, json_integer(*(const int64_t *)p), out);
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-        if (*(const uint64_t *)p > INT64_MAX)
-            return fail(d, 400, "BadRequest", "integer out of range");
-        return node(d, json_integer((json_int_t) * (const uint64_t *)p), out);
     case PROTOBUF_C_TYPE_BOOL:
         return node(d, json_boolean(*(const protobuf_c_boolean *)p), out);
-    case PROTOBUF_C_TYPE_FLOAT:
-        return node(d, json_real(*(const float *)p), out);
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return node(d, json_real(*(const double *)p), out);
     case PROTOBUF_C_TYPE_STRING:
         return string_json(d, *(char *const *)p, out);
     case PROTOBUF_C_TYPE_BYTES:
         return bytes_json(d, p, out);
     case PROTOBUF_C_TYPE_MESSAGE:
         return message_json(d, f->descriptor, *(ProtobufCMessage *const *)p, out);
+    default:
+        break; /* check_schema() rules the others out */
     }
     return fail(d, 400, "BadRequest", "field type %d not supported", (int)f->type);
 }
@@ -541,49 +555,29 @@ static bool value_zero(const ProtobufCFieldDescriptor *f, const void *p)
 {
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT32:
-    case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_ENUM:
-    case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32:
-        return *(const uint32_t *)p == 0;
+        return *(const int32_t *)p == 0;
     case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-        return *(const uint64_t *)p == 0;
+        return *(const int64_t *)p == 0;
     case PROTOBUF_C_TYPE_BOOL:
         return !*(const protobuf_c_boolean *)p;
-    case PROTOBUF_C_TYPE_FLOAT:
-        return *(const float *)p == 0;
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return *(const double *)p == 0;
     case PROTOBUF_C_TYPE_STRING: {
         const char *s = *(char *const *)p;
         return !s || !s[0];
     }
     case PROTOBUF_C_TYPE_BYTES:
         return ((const ProtobufCBinaryData *)p)->len == 0;
-    case PROTOBUF_C_TYPE_MESSAGE:
-        return *(ProtobufCMessage *const *)p == NULL;
+    default:
+        return false;
     }
-    return false;
 }
 
 static size_t value_size(const ProtobufCFieldDescriptor *f)
 {
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-        return 8;
+        return sizeof(int64_t);
     case PROTOBUF_C_TYPE_BOOL:
         return sizeof(protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_DOUBLE:
-        return sizeof(double);
     case PROTOBUF_C_TYPE_STRING:
         return sizeof(char *);
     case PROTOBUF_C_TYPE_BYTES:
@@ -591,7 +585,7 @@ static size_t value_size(const ProtobufCFieldDescriptor *f)
     case PROTOBUF_C_TYPE_MESSAGE:
         return sizeof(ProtobufCMessage *);
     default:
-        return 4;
+        return sizeof(int32_t);
     }
 }
 
@@ -668,16 +662,13 @@ static int array_json(struct dec *d, const ProtobufCFieldDescriptor *f, size_t n
     return 0;
 }
 
-/* Is the optional field f set in the message at base? */
+/* Is the optional field f set in the message at base? A proto2 string or
+ * message is a pointer, NULL when absent; other types have a has_ flag. */
 static bool present(const ProtobufCFieldDescriptor *f, const char *base)
 {
-    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-        return *(const uint32_t *)(base + f->quantifier_offset) == f->id;
     if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
         return *(void *const *)(base + f->offset) != NULL;
-    if (f->label == PROTOBUF_C_LABEL_OPTIONAL)
-        return *(const protobuf_c_boolean *)(base + f->quantifier_offset);
-    return !value_zero(f, base + f->offset); /* proto3: no presence */
+    return *(const protobuf_c_boolean *)(base + f->quantifier_offset);
 }
 
 /* Write the fields of m into obj (obj is the parent's for an inline struct). */
@@ -792,7 +783,7 @@ int fl_protobuf_decode(const void *body, size_t len, json_t **out, struct fl_err
     int rc;
 
     *out = NULL;
-    check_rules();
+    check_schema();
     if (len > FL_PROTOBUF_BODY_MAX) {
         rc = fl_errf(err, 413, "RequestEntityTooLarge",
                      "Request entity too large: limit is %d", FL_PROTOBUF_BODY_MAX);

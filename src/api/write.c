@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/clusterip.h"
 #include "api/openapi.h"
 #include "api/patch.h"
 #include "api/registry.h"
@@ -313,6 +314,17 @@ void fl_write_create(struct fl_call *c)
     if (fl_call_prepare(c, doc, true) != 0 || namespace_exists(c) != 0)
         goto out;
     fl_call_key(c, fl_json_str(fl_json_metadata(doc), "name"), key);
+    if (!strcmp(c->r.type->kind, "Service") && !c->r.type->group[0]) {
+        struct fl_obj *existing = NULL;
+        /* AlreadyExists wins over allocation, so no IP is marked for a
+         * create that fails. */
+        if (fl_store_get(c->api->store, &c->res, key, &existing, &c->err) == 0) {
+            fl_obj_unref(existing);
+        } else if (fl_clusterip_assign(c->api->store, doc, c->res.dry_run, &c->err) != 0) {
+            goto out;
+        }
+        fl_err_clear(&c->err);
+    }
     if (fl_store_create(c->api->store, &c->res, key, doc, &o, &c->err) != 0)
         goto out;
     fl_call_reply_obj(c, 201, o);

@@ -5,6 +5,8 @@
 #     on a free 127.0.0.1 port ($PORT, $SERVER_PID, $SERVER_LOG); servers still
 #     running at exit are killed by PID, and a failing script prints the
 #     server's sanitizer report or the tail of its log;
+#   - start_server_https DIR [args]: the same over HTTPS with authentication,
+#     its generated kubeconfig exported as $KUBECONFIG (for kubectl, Python);
 #   - api [-H header]... [-F bodyfile] METHOD PATH [BODY]: one request with
 #     curl; sets $CODE (HTTP status) and $RESP (body; also in $RESP_FILE);
 #   - raw_http PYEXPR: bytes curl would not send, on a fresh connection;
@@ -140,6 +142,33 @@ start_server() {
         sleep 0.05
     done
     fail "server did not print 'listening on' within 15 s"
+}
+
+# start_server_https DIR [extra serve args...]: like start_server, but HTTPS
+# with authentication, as `make run` serves it, on 127.0.0.1; the generated
+# kubeconfig is written to $KUBECONFIG ($TMP/kubeconfig), exported for
+# kubectl and the Python client. Sets PORT, SERVER_PID, SERVER_LOG too.
+start_server_https() {
+    local dir=$1; shift
+    export KUBECONFIG=$TMP/kubeconfig
+    E2E_NSERVERS=$((E2E_NSERVERS + 1))
+    SERVER_LOG=$TMP/server.$E2E_NSERVERS.log
+    : >"$SERVER_LOG"
+    "$FLOTILLA" serve --listen 127.0.0.1:0 --data-dir "$dir" --kubeconfig-out "$KUBECONFIG" "$@" \
+        >"$SERVER_LOG" 2>&1 &
+    SERVER_PID=$!
+    E2E_PIDS+=("$SERVER_PID")
+    local i line
+    for ((i = 0; i < 300; i++)); do
+        line=$(grep -m1 -E '^listening on 127\.0\.0\.1:[0-9]+$' "$SERVER_LOG")
+        if [ -n "$line" ] && grep -qx "kubeconfig written to $KUBECONFIG" "$SERVER_LOG"; then
+            PORT=${line##*:}
+            return 0
+        fi
+        kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited before listening: $(cat "$SERVER_LOG")"
+        sleep 0.05
+    done
+    fail "HTTPS server did not print 'listening on' and 'kubeconfig written to' within 15 s: $(cat "$SERVER_LOG")"
 }
 
 e2e_forget_pid() {
