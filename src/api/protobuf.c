@@ -717,7 +717,8 @@ static int message_json(struct dec *d, const ProtobufCMessageDescriptor *desc,
                         const ProtobufCMessage *m, json_t **out)
 {
     *out = NULL;
-    bool special = desc == META(time) || desc == INTSTR || desc == QUANTITY || desc == META(fields_v1);
+    bool special =
+        desc == META(time) || desc == INTSTR || desc == QUANTITY || desc == META(fields_v1);
     if (special && m) {
         int rc = check_unknown(d, m); /* fields_json checks the others */
         if (rc)
@@ -785,8 +786,8 @@ int fl_protobuf_decode(const void *body, size_t len, json_t **out, struct fl_err
     *out = NULL;
     check_schema();
     if (len > FL_PROTOBUF_BODY_MAX) {
-        rc = fl_errf(err, 413, "RequestEntityTooLarge",
-                     "Request entity too large: limit is %d", FL_PROTOBUF_BODY_MAX);
+        rc = fl_errf(err, 413, "RequestEntityTooLarge", "Request entity too large: limit is %d",
+                     FL_PROTOBUF_BODY_MAX);
         goto out;
     }
     if (len < sizeof(magic) || memcmp(body, magic, sizeof(magic)) != 0) {
@@ -794,8 +795,8 @@ int fl_protobuf_decode(const void *body, size_t len, json_t **out, struct fl_err
                      "protobuf body: it does not start with the magic \"k8s\\0\"");
         goto out;
     }
-    unk = k8s__io__apimachinery__pkg__runtime__unknown__unpack(&alloc, len - sizeof(magic),
-                                                               (const uint8_t *)body + sizeof(magic));
+    unk = k8s__io__apimachinery__pkg__runtime__unknown__unpack(
+        &alloc, len - sizeof(magic), (const uint8_t *)body + sizeof(magic));
     if (!unk) {
         rc = unpack_failed(&b, err, "the envelope (runtime.Unknown)");
         goto out;
@@ -805,7 +806,8 @@ int fl_protobuf_decode(const void *body, size_t len, json_t **out, struct fl_err
         rc = check_unknown(&d, &unk->typemeta->base);
     if (rc)
         goto out;
-    const char *api_version = unk->typemeta && unk->typemeta->apiversion ? unk->typemeta->apiversion : "";
+    const char *api_version =
+        unk->typemeta && unk->typemeta->apiversion ? unk->typemeta->apiversion : "";
     const char *kind = unk->typemeta && unk->typemeta->kind ? unk->typemeta->kind : "";
     if (!kind[0]) {
         rc = fl_errf(err, 400, "BadRequest", "Object 'Kind' is missing in the protobuf body");

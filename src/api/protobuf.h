@@ -43,7 +43,7 @@
  *   415 UnsupportedMediaType  a kind this decoder does not know (the message
  *                             lists those it does), or a field it does not
  *                             know holding a non-zero value. */
-int fl_protobuf_decode(const void *body, size_t len, json_t **out, struct fl_err *err)
-    FL_MUST_CHECK;
+int fl_protobuf_decode(const void *body, size_t len, json_t **out,
+                       struct fl_err *err) FL_MUST_CHECK;
 
 #endif

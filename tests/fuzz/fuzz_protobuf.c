@@ -15,8 +15,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const kinds[][2] = {
-    {"v1", "ConfigMap"}, {"v1", "Secret"},     {"v1", "Namespace"},      {"v1", "Service"},
-    {"v1", "Pod"},       {"apps/v1", "Deployment"}, {"policy/v1", "PodDisruptionBudget"},
+    {"v1", "ConfigMap"},
+    {"v1", "Secret"},
+    {"v1", "Namespace"},
+    {"v1", "Service"},
+    {"v1", "Pod"},
+    {"apps/v1", "Deployment"},
+    {"policy/v1", "PodDisruptionBudget"},
     {"v1", "ServiceAccount"},
 };
 
@@ -25,7 +30,7 @@ static size_t put(uint8_t *p, uint8_t tag, const void *s, size_t n)
 {
     size_t at = 0;
     p[at++] = tag;
-    for (size_t v = n; ; v >>= 7) {
+    for (size_t v = n;; v >>= 7) {
         p[at++] = (uint8_t)(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
         if (v < 0x80)
             break;

@@ -34,7 +34,8 @@ typedef K8s__Io__Apimachinery__Pkg__Apis__Meta__V1__ObjectMeta__AnnotationsEntry
 typedef K8s__Io__Apimachinery__Pkg__Apis__Meta__V1__OwnerReference OwnerReference;
 typedef K8s__Io__Apimachinery__Pkg__Apis__Meta__V1__Time Time;
 typedef K8s__Io__Apimachinery__Pkg__Apis__Meta__V1__LabelSelector LabelSelector;
-typedef K8s__Io__Apimachinery__Pkg__Apis__Meta__V1__LabelSelector__MatchLabelsEntry MatchLabelsEntry;
+typedef K8s__Io__Apimachinery__Pkg__Apis__Meta__V1__LabelSelector__MatchLabelsEntry
+    MatchLabelsEntry;
 typedef K8s__Io__Apimachinery__Pkg__Apis__Meta__V1__LabelSelectorRequirement SelectorReq;
 typedef K8s__Io__Apimachinery__Pkg__Util__Intstr__IntOrString IntOrString;
 typedef K8s__Io__Apimachinery__Pkg__Api__Resource__Quantity Quantity;
@@ -81,12 +82,15 @@ typedef K8s__Io__Api__Apps__V1__RollingUpdateDeployment RollingUpdate;
 #define TYPE_META_INIT K8S__IO__APIMACHINERY__PKG__RUNTIME__TYPE_META__INIT
 #define META_INIT K8S__IO__APIMACHINERY__PKG__APIS__META__V1__OBJECT_META__INIT
 #define LABELS_INIT K8S__IO__APIMACHINERY__PKG__APIS__META__V1__OBJECT_META__LABELS_ENTRY__INIT
-#define ANNOTATIONS_INIT K8S__IO__APIMACHINERY__PKG__APIS__META__V1__OBJECT_META__ANNOTATIONS_ENTRY__INIT
+#define ANNOTATIONS_INIT                                                                           \
+    K8S__IO__APIMACHINERY__PKG__APIS__META__V1__OBJECT_META__ANNOTATIONS_ENTRY__INIT
 #define OWNER_INIT K8S__IO__APIMACHINERY__PKG__APIS__META__V1__OWNER_REFERENCE__INIT
 #define TIME_INIT K8S__IO__APIMACHINERY__PKG__APIS__META__V1__TIME__INIT
 #define SELECTOR_INIT K8S__IO__APIMACHINERY__PKG__APIS__META__V1__LABEL_SELECTOR__INIT
-#define MATCH_LABELS_INIT K8S__IO__APIMACHINERY__PKG__APIS__META__V1__LABEL_SELECTOR__MATCH_LABELS_ENTRY__INIT
-#define SELECTOR_REQ_INIT K8S__IO__APIMACHINERY__PKG__APIS__META__V1__LABEL_SELECTOR_REQUIREMENT__INIT
+#define MATCH_LABELS_INIT                                                                          \
+    K8S__IO__APIMACHINERY__PKG__APIS__META__V1__LABEL_SELECTOR__MATCH_LABELS_ENTRY__INIT
+#define SELECTOR_REQ_INIT                                                                          \
+    K8S__IO__APIMACHINERY__PKG__APIS__META__V1__LABEL_SELECTOR_REQUIREMENT__INIT
 #define INTSTR_INIT K8S__IO__APIMACHINERY__PKG__UTIL__INTSTR__INT_OR_STRING__INIT
 #define QUANTITY_INIT K8S__IO__APIMACHINERY__PKG__API__RESOURCE__QUANTITY__INIT
 #define CONFIG_MAP_INIT K8S__IO__API__CORE__V1__CONFIG_MAP__INIT
@@ -127,7 +131,10 @@ typedef K8s__Io__Api__Apps__V1__RollingUpdateDeployment RollingUpdate;
 #define STRATEGY_INIT K8S__IO__API__APPS__V1__DEPLOYMENT_STRATEGY__INIT
 #define ROLLING_INIT K8S__IO__API__APPS__V1__ROLLING_UPDATE_DEPLOYMENT__INIT
 
-static char *S(const char *s) { return (char *)s; }
+static char *S(const char *s)
+{
+    return (char *)s;
+}
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -217,13 +224,20 @@ static void expect_err(const void *body, size_t len, int code, const char *part)
 static void test_kubectl_bodies(void **state)
 {
     static const char *const names[] = {
-        "create-namespace",           "create-configmap",
-        "create-configmap-binary",    "create-secret-generic",
-        "create-secret-docker-registry", "create-deployment",
-        "create-deployment-replicas0", "create-deployment-command",
-        "create-service-clusterip",   "create-service-nodeport",
-        "create-service-externalname", "create-service-headless",
-        "create-serviceaccount",      "create-pdb",
+        "create-namespace",
+        "create-configmap",
+        "create-configmap-binary",
+        "create-secret-generic",
+        "create-secret-docker-registry",
+        "create-deployment",
+        "create-deployment-replicas0",
+        "create-deployment-command",
+        "create-service-clusterip",
+        "create-service-nodeport",
+        "create-service-externalname",
+        "create-service-headless",
+        "create-serviceaccount",
+        "create-pdb",
     };
     for (size_t i = 0; i < FL_ARRAY_LEN(names); i++) {
         char path[256];
@@ -286,7 +300,8 @@ static void test_configmap(void **state)
     CmDataEntry *data[] = {&d1, &d2};
     static const uint8_t bin[] = {0, 1, 2, 0xff, 0xfe};
     CmBinaryEntry b1 = CM_BINARY_INIT, b2 = CM_BINARY_INIT;
-    b1.key = S("blob"), b1.has_value = 1, b1.value.len = sizeof(bin), b1.value.data = (uint8_t *)bin;
+    b1.key = S("blob"), b1.has_value = 1, b1.value.len = sizeof(bin),
+    b1.value.data = (uint8_t *)bin;
     b2.key = S("none"); /* no value: empty bytes */
     CmBinaryEntry *binary[] = {&b1, &b2};
     ConfigMap cm = CONFIG_MAP_INIT;
@@ -600,13 +615,14 @@ static void test_unknown_fields(void **state)
     assert_int_equal(protobuf_c_message_pack(&cm.base, raw), n);
     /* field 99 (varint 0), field 98 (empty string), field 97 (a message of
      * zeros: {1: "", 2: 0, 3: {}}), field 96 (fixed32 0) */
-    static const uint8_t zeros[] = {0x98, 0x06, 0x00, 0x92, 0x06, 0x00,
-                                    0x8a, 0x06, 0x06, 0x0a, 0x00, 0x10, 0x00, 0x1a, 0x00,
-                                    0x85, 0x06, 0, 0, 0, 0};
+    static const uint8_t zeros[] = {0x98, 0x06, 0x00, 0x92, 0x06, 0x00, 0x8a,
+                                    0x06, 0x06, 0x0a, 0x00, 0x10, 0x00, 0x1a,
+                                    0x00, 0x85, 0x06, 0,    0,    0,    0};
     memcpy(raw + n, zeros, sizeof(zeros));
     size_t len;
     uint8_t *body = wrap_raw("v1", "ConfigMap", raw, n + sizeof(zeros), &len);
-    expect_json(body, len, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}");
+    expect_json(body, len,
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}");
     free(body);
 
     /* A set unknown field inside metadata: the message says where. */
@@ -678,8 +694,9 @@ static void test_kinds(void **state)
 {
     size_t len;
     uint8_t *body = wrap_raw("apps/v1", "StatefulSet", NULL, 0, &len);
-    expect_err(body, len, 415, "apps/v1 StatefulSet is not supported in "
-                               "application/vnd.kubernetes.protobuf bodies");
+    expect_err(body, len, 415,
+               "apps/v1 StatefulSet is not supported in "
+               "application/vnd.kubernetes.protobuf bodies");
     expect_err(body, len, 415, "apps/v1 Deployment, policy/v1 PodDisruptionBudget");
     free(body);
     body = wrap_raw("v1", "Deployment", NULL, 0, &len); /* kind in the wrong group */
@@ -725,7 +742,8 @@ static void test_bad_values(void **state)
     t.has_seconds = 1, t.seconds = INT64_MAX;
     md.creationtimestamp = &t;
     body = wrap("v1", "ConfigMap", &cm.base, &len);
-    expect_err(body, len, 400, "metadata.creationTimestamp: time 9223372036854775807 is out of range");
+    expect_err(body, len, 400,
+               "metadata.creationTimestamp: time 9223372036854775807 is out of range");
     free(body);
     t.seconds = 253402300800; /* 10000-01-01 */
     body = wrap("v1", "ConfigMap", &cm.base, &len);
