@@ -78,8 +78,10 @@ bench: build/rel/flotilla
 	@scripts/deps.sh bench
 	@bench/run.sh $(CURDIR)/build/rel/flotilla
 
+# Generated sources (protobuf-c output, OpenAPI data) keep their generator's layout.
 format:
-	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c tests/fuzz/*.c
+	clang-format -i $(filter-out src/api/pb_% src/api/openapi_data.c,$(wildcard src/*/*.[ch])) \
+	    tests/unit/*.c tests/fuzz/*.c
 
 clean:
 	rm -rf build

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang libclang-rt-14-dev)"; exit 1; }
-PKGS="libevent jansson yaml-0.1 sqlite3 libcurl openssl cmocka"
+PKGS="libevent libevent_openssl jansson yaml-0.1 sqlite3 libcurl openssl libprotobuf-c cmocka"
 mkdir -p build/fuzz
 srcs=$(ls src/*/*.c | grep -v src/cli/main.c)
 for f in tests/fuzz/fuzz_*.c; do
