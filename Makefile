@@ -6,7 +6,8 @@
 
 PKGS    := libevent libevent_openssl jansson yaml-0.1 sqlite3 libcurl openssl libprotobuf-c cmocka
 CC      ?= cc
-WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wmissing-prototypes
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers \
+           -Wmissing-prototypes
 BASE    := -std=gnu11 -g -D_GNU_SOURCE -Isrc $(WARN)
 DEPS_OK := build/.deps-ok
 
@@ -74,9 +75,15 @@ test: $(UNIT_BIN) $(FUZZ_BIN) build/san/flotilla
 fuzz: | $(DEPS_OK)
 	@tests/fuzz/build-libfuzzer.sh
 
-bench: build/rel/flotilla
+# The watch client of make bench (bench/watchfan.c): libevent, optimised.
+build/rel/watchfan: bench/watchfan.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) $(shell pkg-config --cflags libevent libevent_openssl openssl) $< \
+	    $(shell pkg-config --libs libevent libevent_openssl openssl) -o $@
+
+bench: build/rel/flotilla build/rel/watchfan
 	@scripts/deps.sh bench
-	@bench/run.sh $(CURDIR)/build/rel/flotilla
+	@bench/run.sh $(CURDIR)/build/rel/flotilla $(CURDIR)/build/rel/watchfan
 
 # Generated sources (protobuf-c output, OpenAPI data) keep their generator's layout.
 format:

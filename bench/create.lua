@@ -8,6 +8,7 @@
 -- created. A finished thread appends its id to DONEFILE; wrk itself only ends
 -- after -d, so run.sh sends it SIGINT once NTHREADS ids are there (wrk then
 -- stops early and still reports): give a generous -d, as a timeout.
+-- Headers given with wrk -H (Authorization over HTTPS) go on every request.
 
 local threads = {}
 
@@ -32,7 +33,11 @@ function init(args)
    donefile = args[3]
    nthreads = tonumber(args[4] or "1")
    path = "/api/v1/namespaces/default/configmaps"
-   headers = { ["Content-Type"] = "application/json" }
+   -- wrk.format() sends only the headers it is given: keep wrk -H ones
+   -- (the bearer token over HTTPS) in ours.
+   headers = {}
+   for k, v in pairs(wrk.headers) do headers[k] = v end
+   headers["Content-Type"] = "application/json"
    -- 1024 characters of payload
    value = string.rep("0123456789abcdef", 64)
    version_req = wrk.format("GET", "/version")

@@ -1,44 +1,79 @@
 #!/usr/bin/env bash
 # `make bench`: Flotilla's performance figures, one line each, with the target.
-#   bench/run.sh path/to/flotilla      (make bench passes build/rel/flotilla)
+#   bench/run.sh path/to/flotilla [path/to/watchfan]
+#       (make bench passes build/rel/flotilla and build/rel/watchfan; the
+#       default watchfan is the one next to flotilla)
 #
 #   1. durable creates/s over HTTP, 64 keep-alive clients (wrk + create.lua)
-#   2. GET/s of one object, next to nginx serving the same bytes as a file
-#   3. full LIST of 10,000 objects: median and p99 time, body read to the end
-#   4. startup time with 1,000,000 stored objects (page cache warm, then
+#   2. GET/s of one object, next to nginx serving the same bytes as a file,
+#      and over HTTPS (bearer token) next to HTTP
+#   3. full LIST of 10,000 objects: median and p99 time, body read to the
+#      end, over HTTP and over HTTPS
+#   4. watch event throughput: 100 watchers while 64 connections create
+#      objects, over HTTP and over HTTPS (watchfan stream)
+#   5. watch fan-out: 1,000 watchers, one change every 100 ms, delay from
+#      just before the write to each watcher's event (watchfan fan), over
+#      HTTP and over HTTPS
+#   6. strategic-merge patches/s of one Deployment, 64 clients (wrk +
+#      patch.lua)
+#   7. startup time with 1,000,000 stored objects (page cache warm, then
 #      cold), and the data dir size
-#   5. resident memory per stored 1 KiB object, after a restart and in the
+#   8. resident memory per stored 1 KiB object, after a restart and in the
 #      server that created the objects
 #
 # Every server runs on a fresh data dir under /tmp (removed at the end) and
-# the SQLite store (the default, durable one). The load generator (wrk, curl)
-# shares the machine's cores with the server: the figures are for the pair.
+# the SQLite store (the default, durable one); over plain HTTP
+# (--insecure-http) unless the figure says HTTPS, where the server runs as
+# `flotilla serve` does by default (its generated PKI; clients verify it
+# against the generated CA and send the admin bearer token). The load
+# generator (wrk, curl, watchfan) shares the machine's cores with the server:
+# the figures are for the pair.
 # Exits non-zero, with "BENCH FAILED", if a server does not start or exit
 # cleanly or any step sees an error (a non-201 create, a non-200 GET, a socket
 # error); a figure that misses its target is marked MISSED but is not an error.
-# Takes about 2 minutes, most of it filling the 1,000,000-object store.
+# Takes about 3 minutes, most of it filling the 1,000,000-object store.
 #
 # Knobs (for trying things out; make bench uses the defaults):
-#   BENCH_SECONDS=10  length of each wrk run      BENCH_FILL=1000000  objects for 4 and 5
+#   BENCH_SECONDS=10  length of each wrk run      BENCH_FILL=1000000  objects for 7 and 8
 #   BENCH_LIST_OBJECTS=10000                      BENCH_LIST_REQUESTS=100
+#   BENCH_FAN_WATCHERS=1000  BENCH_FAN_CHANGES=20  BENCH_STREAM_EVENTS=5000
 set -euo pipefail
 
-bin=${1:?usage: bench/run.sh FLOTILLA_BINARY}
+bin=${1:?usage: bench/run.sh FLOTILLA_BINARY [WATCHFAN_BINARY]}
+watchfan=${2:-$(dirname "$bin")/watchfan}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 py=/usr/bin/python3
 secs=${BENCH_SECONDS:-10}
 fill=${BENCH_FILL:-1000000}
 list_n=${BENCH_LIST_OBJECTS:-10000}
 list_reqs=${BENCH_LIST_REQUESTS:-100}
+fan_n=${BENCH_FAN_WATCHERS:-1000}
+fan_changes=${BENCH_FAN_CHANGES:-20}
+fan_ms=100
+stream_watchers=100
+stream_writers=64
+stream_events=${BENCH_STREAM_EVENTS:-5000}
 conns=64
 threads=2
 cm=/api/v1/namespaces/default/configmaps
 
 [ -x "$bin" ] || { echo "bench: $bin is not an executable" >&2; exit 1; }
+[ -x "$watchfan" ] || { echo "bench: $watchfan is not an executable (make build/rel/watchfan)" >&2; exit 1; }
 for tool in wrk nginx curl "$py"; do
     command -v "$tool" >/dev/null || { echo "bench: $tool not found (scripts/deps.sh bench installs it)" >&2; exit 1; }
 done
 (( fill % threads == 0 && list_n % threads == 0 )) || { echo "bench: object counts must be even" >&2; exit 1; }
+
+# The fan-out holds $fan_n watch connections open: the server (which inherits
+# this limit) and watchfan each need more descriptors than the usual default
+# soft limit of 1,024 (at that limit the server cannot accept them all).
+want_fds=$((fan_n + 1024))
+if [ "$(ulimit -Sn)" != unlimited ] && (($(ulimit -Sn) < want_fds)); then
+    ulimit -Sn "$want_fds" 2>/dev/null || {
+        echo "bench: the fan-out needs ulimit -n >= $want_fds; the hard limit is $(ulimit -Hn)" >&2
+        exit 1
+    }
+fi
 
 tmp=$(mktemp -d /tmp/flotilla-bench.XXXXXX)
 pids=()       # every process we started and have not waited for
@@ -102,14 +137,19 @@ rss_kb() {
     awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
 }
 
-# start_server NAME DATA_DIR: sets srv_pid, srv_port, srv_url
+# start_server NAME DATA_DIR [https]: sets srv_pid, srv_port, srv_url; with
+# https, the server runs with TLS and authentication (the default) and
+# srv_ca, srv_token are its generated CA file and admin bearer token;
+# srv_curl=(curl ...) is a curl that trusts the CA and sends the token.
 start_server() {
-    local name=$1 dir=$2 i
-    "$bin" serve --listen 127.0.0.1:0 --data-dir "$dir" --insecure-http >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    local name=$1 dir=$2 tls=${3:-} i
+    local mode=(--insecure-http)
+    [ -z "$tls" ] || mode=(--kubeconfig-out "$dir.kubeconfig")
+    "$bin" serve --listen 127.0.0.1:0 --data-dir "$dir" "${mode[@]}" >"$tmp/$name.out" 2>"$tmp/$name.err" &
     srv_pid=$!
     pids+=("$srv_pid")
     for ((i = 0; i < 1200; i++)); do
-        grep -q '^listening on ' "$tmp/$name.out" && break
+        grep -qs '^listening on ' "$tmp/$name.out" && break
         if ! alive "$srv_pid"; then
             cat "$tmp/$name.err" >&2
             die "server '$name' exited before listening"
@@ -118,7 +158,17 @@ start_server() {
     done
     srv_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/$name.out")
     [ -n "$srv_port" ] || die "server '$name' did not print 'listening on 127.0.0.1:PORT' within 60 s"
-    srv_url=http://127.0.0.1:$srv_port
+    srv_url=http://127.0.0.1:$srv_port srv_ca= srv_token=
+    srv_curl=(curl)
+    if [ -n "$tls" ]; then
+        srv_url=https://127.0.0.1:$srv_port
+        srv_ca=$dir/pki/ca.crt
+        srv_token=$(cut -d, -f1 "$dir/pki/tokens.csv" | head -n 1)
+        [ -s "$srv_ca" ] && [ -n "$srv_token" ] || die "server '$name': no $srv_ca or token in $dir/pki/tokens.csv"
+        srv_curl=(curl --cacert "$srv_ca" -H "Authorization: Bearer $srv_token")
+        "${srv_curl[@]}" -sf -o /dev/null "$srv_url/api/v1/namespaces/default/configmaps?limit=1" ||
+            die "server '$name': an authenticated HTTPS GET failed"
+    fi
 }
 
 # stop_server PID NAME: SIGTERM, wait (60 s at most), insist on exit status 0
@@ -137,14 +187,21 @@ stop_server() {
     fi
 }
 
-# creates SERVER_PID URL PREFIX CAP_PER_THREAD TIMEOUT_S: POST configmaps with
-# wrk and create.lua. CAP 0: for TIMEOUT_S seconds; otherwise until each
-# thread has created CAP objects. Sets created, errors, wrk_secs, wrk_p50_ms,
-# wrk_p99_ms; errors of any kind are reported as problems.
+# auth TOKEN: sets auth=(wrk/curl header arguments) for TOKEN ('' : none)
+auth() {
+    auth=()
+    [ -z "$1" ] || auth=(-H "Authorization: Bearer $1")
+}
+
+# creates SERVER_PID URL PREFIX CAP_PER_THREAD TIMEOUT_S [TOKEN]: POST
+# configmaps with wrk and create.lua. CAP 0: for TIMEOUT_S seconds; otherwise
+# until each thread has created CAP objects. Sets created, errors, wrk_secs,
+# wrk_p50_ms, wrk_p99_ms; errors of any kind are reported as problems.
 creates() {
     local spid=$1 url=$2 prefix=$3 cap=$4 secs=$5 out=$tmp/wrk-$3.out done=$tmp/wrk-$3.done wpid line
+    auth "${6:-}"
     : >"$done"
-    wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s -s "$here/create.lua" "$url" \
+    wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s -s "$here/create.lua" "${auth[@]}" "$url" \
         -- "$prefix" "$cap" "$done" "$threads" >"$out" 2>"$out.err" &
     wpid=$!
     pids+=("$wpid")
@@ -176,10 +233,11 @@ creates() {
     fi
 }
 
-# gets NAME URL: wrk GET run; sets rps; non-2xx answers and socket errors are problems
+# gets NAME URL [TOKEN]: wrk GET run; sets rps; non-2xx answers and socket errors are problems
 gets() {
     local name=$1 url=$2 out=$tmp/wrk-get-$1.out n
-    wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$url" >"$out" 2>&1 ||
+    auth "${3:-}"
+    wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "${auth[@]}" "$url" >"$out" 2>&1 ||
         problem "wrk GET $name failed: $(cat "$out")"
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
     [ -n "$rps" ] || die "wrk GET $name printed no Requests/sec: $(cat "$out")"
@@ -187,6 +245,56 @@ gets() {
     [ -z "$n" ] || problem "GET $name: $n answers were not 2xx"
     if grep -q 'Socket errors:' "$out"; then problem "GET $name: $(grep 'Socket errors:' "$out")"; fi
     get_p99_ms=$(awk '$1 == "99%" {print $2}' "$out")
+}
+
+# lists NAME URL [TOKEN CA]: LIST every configmap list_reqs times with one
+# curl (one keep-alive connection), each body read to the end; checks the
+# item count first. Sets list_med, list_p99 (ms) and list_mib.
+lists() {
+    local name=$1 url=$2 args=() bad i
+    local c=(curl)
+    [ -z "${3:-}" ] || c=(curl --cacert "$4" -H "Authorization: Bearer $3")
+    items=$("${c[@]}" -sf "$url$cm" | "$py" -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))') ||
+        die "LIST ($name) failed"
+    [ "$items" -eq "$list_n" ] || problem "LIST ($name) returned $items items, wanted $list_n"
+    for ((i = 0; i < list_reqs; i++)); do args+=(-o /dev/null "$url$cm"); done
+    "${c[@]}" -s -w '%{http_code} %{size_download} %{time_total}\n' "${args[@]}" >"$tmp/list-$name.times" ||
+        problem "curl LIST ($name) run failed"
+    bad=$(awk '$1 != 200' "$tmp/list-$name.times" | wc -l)
+    [ "$bad" -eq 0 ] || problem "$bad LIST ($name) requests did not answer 200"
+    [ "$(wc -l <"$tmp/list-$name.times")" -eq "$list_reqs" ] ||
+        problem "curl made $(wc -l <"$tmp/list-$name.times") LIST ($name) requests, not $list_reqs"
+    list_mib=$(awk 'NR == 1 {printf "%.1f", $2 / 1048576}' "$tmp/list-$name.times")
+    read -r list_med list_p99 < <(awk '{print $3 * 1000}' "$tmp/list-$name.times" | sort -n |
+        awk '{v[NR] = $1} END {
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            i = int(NR * 0.99 + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
+            printf "%.1f %.1f\n", m, v[i] }')
+}
+
+# watchfan_run NAME SERVER_PID TOKEN CA MODE URL ARGS...: run bench/watchfan.c
+# (TOKEN and CA empty over HTTP), its key=value output to
+# $tmp/watchfan-NAME.out, read with wv. A failure is a problem and leaves no
+# values; a dead server is fatal.
+watchfan_run() {
+    local name=$1 spid=$2 out=$tmp/watchfan-$1.out wpid rc=0 opts=(--pid "$2")
+    [ -z "$3" ] || opts+=(--ca "$4" --token "$3")
+    shift 4
+    "$watchfan" "${opts[@]}" "$@" >"$out" 2>"$out.err" &
+    wpid=$!
+    pids+=("$wpid")
+    wait "$wpid" || rc=$?
+    forget "$wpid"
+    alive "$spid" || { cat "$tmp"/*.err >&2; die "the server died during watchfan ($name)"; }
+    if [ "$rc" -ne 0 ]; then
+        problem "watchfan ($name) exited with status $rc: $(grep -v ' connected$' "$out.err" | head -c 600)"
+        : >"$out"
+    fi
+}
+wv() { # wv NAME KEY: a watchfan value, 0 if there is none (watchfan failed)
+    local x
+    x=$(sv "$tmp/watchfan-$1.out" "$2")
+    echo "${x:-0}"
 }
 
 # timed_start OUT: restart the filled store under helper.py, key=value lines to OUT
@@ -218,7 +326,7 @@ echo
 
 # ---- 1. durable creates/s --------------------------------------------------
 
-echo "[1/5] durable creates over HTTP (wrk -t$threads -c$conns -d${secs}s, unique names, 1 KiB data value)"
+echo "[1/8] durable creates over HTTP (wrk -t$threads -c$conns -d${secs}s, unique names, 1 KiB data value)"
 mkdir "$tmp/a"
 start_server a "$tmp/a/data"
 a_pid=$srv_pid a_url=$srv_url
@@ -232,10 +340,10 @@ line+="  [$(commas "$created") created in ${wrk_secs} s, latency p50 ${wrk_p50_m
 [ "$errors" -eq 0 ] && line+="]" || line+=", $errors ERRORS]"
 echo "$line"
 
-# ---- 2. GET vs nginx -------------------------------------------------------
+# ---- 2. GET vs nginx, HTTPS vs HTTP ------------------------------------------
 
 echo
-echo "[2/5] GET of one 1 KiB object vs nginx serving the same bytes (wrk -t$threads -c$conns -d${secs}s each)"
+echo "[2/8] GET of one 1 KiB object: vs nginx serving the same bytes, and over HTTPS (wrk -t$threads -c$conns -d${secs}s each)"
 value=$(printf '0123456789abcdef%.0s' {1..64})
 code=$(curl -s -o "$tmp/get-create.out" -w '%{http_code}' -H 'Content-Type: application/json' \
     -d "{\"metadata\":{\"name\":\"bench-get\"},\"data\":{\"v\":\"$value\"}}" "$a_url$cm")
@@ -272,39 +380,133 @@ kill -TERM "$ng_pid"
 wait "$ng_pid" || true
 forget "$ng_pid"
 stop_server "$a_pid" a
+# The same object over HTTPS, from a server with TLS and authentication.
+mkdir "$tmp/as"
+start_server as "$tmp/as/data" https
+as_pid=$srv_pid as_url=$srv_url as_token=$srv_token
+code=$("${srv_curl[@]}" -s -o "$tmp/get-create-s.out" -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"metadata\":{\"name\":\"bench-get\"},\"data\":{\"v\":\"$value\"}}" "$as_url$cm")
+[ "$code" = 201 ] || die "creating bench-get over HTTPS: HTTP $code: $(cat "$tmp/get-create-s.out")"
+gets flotilla-https "$as_url$cm/bench-get" "$as_token"
+fs_rps=$rps fs_p99=$get_p99_ms
+echo "GET/s one object, flotilla over HTTPS (TLS 1.3, bearer token, same clients and object): $(commas "$fs_rps")  [latency p99 $fs_p99]"
+ratio=$(calc "100 * $fs_rps / $fl_rps")
+mark "$(calc "$ratio >= 70 ? 1 : 0")"
+echo "GET/s HTTPS / HTTP: $(printf '%.0f' "$ratio")% (target >= 70%): $v"
+stop_server "$as_pid" as
 
-# ---- 3. LIST of 10,000 objects ----------------------------------------------
+# ---- 3. LIST of 10,000 objects, HTTP and HTTPS ------------------------------
 
 echo
-echo "[3/5] full LIST of $(commas "$list_n") 1 KiB objects ($list_reqs sequential requests on one keep-alive connection, curl)"
-mkdir "$tmp/b"
+echo "[3/8] full LIST of $(commas "$list_n") 1 KiB objects ($list_reqs sequential requests on one keep-alive connection, curl), over HTTP and over HTTPS"
+# b (HTTP) and bs (HTTPS) hold the same objects and stay up for 4, 5 and 6.
+mkdir "$tmp/b" "$tmp/bs"
 start_server b "$tmp/b/data"
 b_pid=$srv_pid b_url=$srv_url
+start_server bs "$tmp/bs/data" https
+bs_pid=$srv_pid bs_url=$srv_url bs_token=$srv_token bs_ca=$srv_ca
 creates "$b_pid" "$b_url/" list $((list_n / threads)) $((list_n / 2000 + 30))
-items=$(curl -sf "$b_url$cm" | "$py" -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))') ||
-    die "LIST failed"
-[ "$items" -eq "$list_n" ] || problem "LIST returned $items items, wanted $list_n"
-args=()
-for ((i = 0; i < list_reqs; i++)); do args+=(-o /dev/null "$b_url$cm"); done
-curl -s -w '%{http_code} %{size_download} %{time_total}\n' "${args[@]}" >"$tmp/list.times" ||
-    problem "curl LIST run failed"
-bad=$(awk '$1 != 200' "$tmp/list.times" | wc -l)
-[ "$bad" -eq 0 ] || problem "$bad LIST requests did not answer 200"
-[ "$(wc -l <"$tmp/list.times")" -eq "$list_reqs" ] || problem "curl made $(wc -l <"$tmp/list.times") LIST requests, not $list_reqs"
-list_mib=$(awk 'NR == 1 {printf "%.1f", $2 / 1048576}' "$tmp/list.times")
-read -r list_med list_p99 < <(awk '{print $3 * 1000}' "$tmp/list.times" | sort -n |
-    awk '{v[NR] = $1} END {
-        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        i = int(NR * 0.99 + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
-        printf "%.1f %.1f\n", m, v[i] }')
+creates "$bs_pid" "$bs_url/" list-s $((list_n / threads)) $((list_n / 2000 + 30)) "$bs_token"
+lists http "$b_url"
+lh_med=$list_med
 mark "$(calc "$list_med <= 20 ? 1 : 0")"
 echo "LIST $(commas "$list_n") objects ($list_mib MiB body): median $list_med ms, p99 $list_p99 ms (target median <= 20 ms): $v"
-stop_server "$b_pid" b
+lists https "$bs_url" "$bs_token" "$bs_ca"
+ls_med=$list_med
+mark "$(calc "$list_med <= 20 ? 1 : 0")"
+echo "LIST $(commas "$list_n") objects over HTTPS ($list_mib MiB body): median $list_med ms, p99 $list_p99 ms (target median <= 20 ms): $v"
+ratio=$(calc "$ls_med / $lh_med")
+mark "$(calc "$ratio <= 1.5 ? 1 : 0")"
+echo "LIST median time HTTPS / HTTP: $(printf '%.2f' "$ratio")x (target <= 1.5x): $v"
 
-# ---- 4 + 5. 1,000,000 objects: fill, memory, restart ------------------------
+# ---- 4. watch event throughput, HTTP and HTTPS --------------------------------
 
 echo
-echo "[4/5] fill a data dir with $(commas "$fill") 1 KiB objects over HTTP (wrk -t$threads -c$conns), restart it"
+echo "[4/8] watch event throughput: $stream_watchers watchers of the namespace's configmaps while $stream_writers" \
+    "connections create $(commas "$stream_events") 1 KiB configmaps (watchfan stream), over HTTP and over HTTPS"
+watchfan_run stream-http "$b_pid" "" "" stream "$b_url" "$stream_watchers" "$stream_writers" "$stream_events"
+watchfan_run stream-https "$bs_pid" "$bs_token" "$bs_ca" stream "$bs_url" "$stream_watchers" "$stream_writers" "$stream_events"
+for f in http https; do
+    e=$(wv stream-$f events_per_s)
+    [ $f = http ] && sh_eps=$e || ss_eps=$e
+    mark "$(calc "$e >= 200000 ? 1 : 0")"
+    echo "watch events delivered/s over $(tr a-z A-Z <<<$f) ($(commas $((stream_watchers * stream_events))) events of" \
+        "$(commas "$stream_events") creates): $(commas "$e") (target >= 200,000): $v" \
+        " [creates/s $(commas "$(wv stream-$f creates_per_s)"), $(wv stream-$f seconds) s from the first create to the last" \
+        "event; server CPU $(wv stream-$f server_cpu_us_per_event) us per event delivered, $(wv stream-$f server_cpu_pct)% of a core;" \
+        "watchfan $(wv stream-$f client_cpu_pct)% of a core]"
+done
+ratio=$(calc "$sh_eps > 0 ? 100 * $ss_eps / $sh_eps : 0")
+mark "$(calc "$ratio >= 70 ? 1 : 0")"
+echo "watch events/s HTTPS / HTTP: $(printf '%.0f' "$ratio")% (target >= 70%): $v"
+
+# ---- 5. watch fan-out ---------------------------------------------------------
+
+echo
+echo "[5/8] watch fan-out: $(commas "$fan_n") watchers of the namespace's configmaps on one server, $fan_changes changes" \
+    "(merge PATCH of one configmap) ${fan_ms} ms apart; delay from just before each write to each watcher's event (watchfan fan)"
+watchfan_run fan-http "$b_pid" "" "" fan "$b_url" "$fan_n" "$fan_changes" "$fan_ms"
+watchfan_run fan-https "$bs_pid" "$bs_token" "$bs_ca" fan "$bs_url" "$fan_n" "$fan_changes" "$fan_ms"
+for f in http https; do
+    p99=$(wv fan-$f p99_ms)
+    ok=$(calc "$p99 > 0 && $p99 <= 50 ? 1 : 0")
+    mark "$ok"
+    [ $f = http ] && what=HTTP || what=HTTPS
+    echo "watch fan-out over $what, $(commas "$fan_n") watchers x $fan_changes changes:" \
+        "p50 $(wv fan-$f p50_ms) ms, p99 $p99 ms, max $(wv fan-$f max_ms) ms (target p99 <= 50 ms): $v" \
+        " [worst change's p99 $(wv fan-$f worst_change_p99_ms) ms; slowest PATCH answer $(wv fan-$f write_max_ms) ms;" \
+        "server CPU $(wv fan-$f server_cpu_ms_per_change) ms per change; watchfan $(wv fan-$f client_cpu_pct)% of a core]"
+done
+stop_server "$bs_pid" bs
+
+# ---- 6. strategic-merge patches/s ----------------------------------------------
+
+echo
+echo "[6/8] strategic-merge PATCH of one Deployment over HTTP (wrk -t$threads -c$conns -d${secs}s; each patch sets the" \
+    "container's image, alternating, and a unique annotation)"
+dep=/apis/apps/v1/namespaces/default/deployments
+code=$(curl -s -o "$tmp/dep-create.out" -w '%{http_code}' -H 'Content-Type: application/json' -d '{
+    "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "bench-patch"},
+    "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "bench"}},
+      "template": {"metadata": {"labels": {"app": "bench"}},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.25", "ports": [{"containerPort": 80}]},
+                                {"name": "sidecar", "image": "busybox:1.36", "args": ["sleep", "infinity"]}]}}}}' \
+    "$b_url$dep")
+[ "$code" = 201 ] || die "creating the Deployment bench-patch: HTTP $code: $(cat "$tmp/dep-create.out")"
+rev0=$(curl -sf "$b_url$cm?limit=1" | sed -n 's/.*"metadata":{"resourceVersion":"\([0-9]*\)".*/\1/p')
+out=$tmp/wrk-patch.out
+wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s -s "$here/patch.lua" "$b_url/" -- "$dep/bench-patch" \
+    >"$out" 2>"$out.err" || problem "wrk (patch) exited with status $?: $(head -c 500 "$out.err")"
+line=$(grep '^BENCH ' "$out") || die "wrk (patch) printed no BENCH line: $(cat "$out" "$out.err")"
+kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+patched=$(kv patched) errors=$(kv errors)
+sock=$(($(kv sock_connect) + $(kv sock_read) + $(kv sock_write) + $(kv sock_timeout)))
+[ "$errors" -eq 0 ] || problem "patch: $errors patches answered with something other than 200 (status x count: $(kv statuses)); first ones: $(head -c 600 "$out.err")"
+[ "$sock" -eq 0 ] || problem "patch: wrk socket errors: connect $(kv sock_connect), read $(kv sock_read), write $(kv sock_write), timeout $(kv sock_timeout)"
+# Every 200 must be a stored change: one revision each.
+rev1=$(curl -sf "$b_url$cm?limit=1" | sed -n 's/.*"metadata":{"resourceVersion":"\([0-9]*\)".*/\1/p')
+[ -n "$rev0" ] && [ -n "$rev1" ] && (( rev1 - rev0 >= patched )) ||
+    problem "patch: $patched patches answered 200 but the revision moved from ${rev0:-?} to ${rev1:-?}"
+curl -sf "$b_url$dep/bench-patch" | "$py" -c '
+import json, sys
+d = json.load(sys.stdin)
+c = d["spec"]["template"]["spec"]["containers"]
+assert [x["name"] for x in c] == ["app", "sidecar"], c
+assert c[0]["image"] in ("nginx:1.25", "nginx:1.26") and c[1]["image"] == "busybox:1.36", c
+assert "bench/patch" in d["metadata"]["annotations"], d["metadata"]' 2>"$tmp/dep-check.err" ||
+    problem "patch: the Deployment after the run is not what the patches make: $(tail -c 400 "$tmp/dep-check.err")"
+pps=$(calc "$patched / ($(kv duration_us) / 1e6)")
+p99=$(calc "$(kv p99_us) / 1000")
+mark "$(calc "$pps >= 10000 && $p99 <= 50 && $errors == 0 ? 1 : 0")"
+echo "strategic-merge patches/s, one Deployment, $conns keep-alive clients (durable): $(commas "$pps")," \
+    "latency p99 $p99 ms (target >= 10,000/s, p99 <= 50 ms): $v  [$(commas "$patched") patches," \
+    "p50 $(calc "$(kv p50_us) / 1000") ms$([ "$errors" -eq 0 ] || echo ", $errors ERRORS")]"
+stop_server "$b_pid" b
+
+# ---- 7 + 8. 1,000,000 objects: fill, memory, restart ------------------------
+
+echo
+echo "[7/8] fill a data dir with $(commas "$fill") 1 KiB objects over HTTP (wrk -t$threads -c$conns), restart it"
 mkdir "$tmp/d"
 start_server d "$tmp/d/data"
 d_pid=$srv_pid d_url=$srv_url
@@ -334,7 +536,7 @@ for f in warm cold; do
 done
 
 echo
-echo "[5/5] resident memory per stored object (VmRSS, minus an empty server's $(commas $((empty_kb / 1024))) MiB)"
+echo "[8/8] resident memory per stored object (VmRSS, minus an empty server's $(commas $((empty_kb / 1024))) MiB)"
 per_restart=$(calc "($restart_kb - $empty_kb) * 1024 / $fill")
 per_loaded=$(calc "($loaded_kb - $empty_kb) * 1024 / $fill")
 mark "$(calc "$per_restart <= 3072 ? 1 : 0")"

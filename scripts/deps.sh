@@ -6,7 +6,11 @@
 set -euo pipefail
 
 pkgs=(gcc make pkg-config libevent-dev libjansson-dev libyaml-dev libsqlite3-dev
-      libcurl4-openssl-dev libssl-dev libcmocka-dev libbsd-dev libprotobuf-c-dev curl python3)
+      libcurl4-openssl-dev libssl-dev libcmocka-dev libbsd-dev libprotobuf-c-dev curl python3
+      python3-kubernetes)
+# kubectl: any that is installed will do (these machines have a dispatcher that
+# follows the server's version); Debian's kubernetes-client otherwise.
+command -v kubectl >/dev/null 2>&1 || pkgs+=(kubernetes-client)
 if [ "${1:-}" = bench ]; then
     pkgs+=(nginx-light wrk)
 fi

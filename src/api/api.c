@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "api/crd.h"
 #include "api/kinds.h"
 #include "api/openapi.h"
 #include "api/protobuf.h"
@@ -253,6 +254,8 @@ int fl_call_prepare(struct fl_call *c, json_t *doc, bool create)
         return FL_EFAIL;
     if (create)
         generate_name(md);
+    if (fl_crd_prepare(t, doc, create, &c->err) != 0) /* CRD schema: prune, default, validate */
+        return FL_EFAIL;
     const struct fl_kind_hooks *h = fl_kind_hooks_find(t->group, t->kind);
     if (h && h->defaults)
         h->defaults(doc);
@@ -457,6 +460,17 @@ static void do_list(struct fl_call *c)
     fl_http_reply(c->api->http, c->req, 200, b);
 }
 
+/* A boolean query parameter, as Go's strconv.ParseBool reads it ("True",
+ * "t", "1", ...): the Python client sends watch=True. */
+static bool is_true(const char *v)
+{
+    static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+    for (size_t i = 0; v && i < FL_ARRAY_LEN(yes); i++)
+        if (!strcmp(v, yes[i]))
+            return true;
+    return false;
+}
+
 static void do_watch(struct fl_call *c)
 {
     char prefix[FL_KEY_MAX];
@@ -484,12 +498,7 @@ static void do_watch(struct fl_call *c)
     struct fl_watch_render how = {c->r.type, fl_table_negotiate(c->req, true),
                                   fl_call_query(c, "includeObject")};
     fl_api_watch(c->api, c->req, prefix, &f, fl_call_query(c, "resourceVersion"), timeout,
-                 bm && !strcmp(bm, "true"), &how);
-}
-
-static bool is_true(const char *v)
-{
-    return v && (!strcmp(v, "true") || !strcmp(v, "1"));
+                 is_true(bm), &how);
 }
 
 static void dispatch(struct fl_call *c)
@@ -502,7 +511,7 @@ static void dispatch(struct fl_call *c)
                 dry);
         return fl_call_reply_err(c);
     }
-    c->res = (struct fl_store_res){t->group, t->resource, dry != NULL};
+    c->res = (struct fl_store_res){t->group, t->resource, dry != NULL, t->generation};
     if (c->r.sub[0] && !(t->status && !strcmp(c->r.sub, "status")) &&
         !(t->scale && !strcmp(c->r.sub, "scale"))) {
         fl_errf(&c->err, 404, "NotFound", "the server could not find the requested resource");
@@ -605,7 +614,7 @@ int fl_api_new(struct event_base *base, struct fl_store *store, struct fl_api **
     api->base = base;
     api->store = store;
     LIST_INIT(&api->streams);
-    if (ensure_namespaces(api, err) != 0) {
+    if (ensure_namespaces(api, err) != 0 || fl_crd_start(base, store, err) != 0) {
         fl_api_free(api);
         return FL_EFAIL;
     }
@@ -641,6 +650,7 @@ void fl_api_free(struct fl_api *api)
 {
     if (!api)
         return;
+    fl_crd_stop();
     fl_api_watch_free_all(api);
     fl_http_free(api->http);
     free(api->dirty);

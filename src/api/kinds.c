@@ -1,17 +1,21 @@
 /*
  * Kind hooks of built-in types: see kinds.h. The table at the end maps
- * group/kind to its defaulting and validation functions.
+ * group/kind to its defaulting and validation functions, which live in one
+ * file per API group family (kinds_pod.c, kinds_core.c, kinds_apps.c,
+ * kinds_autoscaling.c, kinds_misc.c, kinds_karmada.c) on top of the shared
+ * helpers in kinds_util.c (kinds_int.h). Namespace and ConfigMap are here.
  */
 #include "api/kinds.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "api/kinds_int.h"
 #include "core/obj.h"
 
 #define CONFIGMAP_MAX_BYTES (1024 * 1024)
 
-static void namespace_defaults(json_t *doc)
+void kinds_namespace_defaults(json_t *doc)
 {
     json_t *spec = json_object_get(doc, "spec");
     if (!json_is_object(spec)) {
@@ -27,19 +31,6 @@ static void namespace_defaults(json_t *doc)
     }
     if (!json_object_get(status, "phase"))
         json_object_set_new(status, "phase", json_string("Active"));
-}
-
-/* A ConfigMap key: [-._a-zA-Z0-9]+, at most 253 characters, not "." or "..". */
-static bool config_key_ok(const char *k)
-{
-    size_t n = strlen(k);
-    if (n == 0 || n > 253 || !strcmp(k, ".") || !strcmp(k, ".."))
-        return false;
-    for (const char *p = k; *p; p++)
-        if (!(*p == '-' || *p == '.' || *p == '_' || (*p >= 'a' && *p <= 'z') ||
-              (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-            return false;
-    return true;
 }
 
 static size_t check_map(const json_t *doc, const char *member, bool base64, struct fl_err *err)
@@ -58,11 +49,7 @@ static size_t check_map(const json_t *doc, const char *member, bool base64, stru
     {
         char field[160];
         snprintf(field, sizeof(field), "%s[%s]", member, k);
-        if (!config_key_ok(k))
-            fl_err_cause(err, "FieldValueInvalid", field,
-                         "Invalid value: \"%s\": a valid config key must consist of "
-                         "alphanumeric characters, '-', '_' or '.'",
-                         k);
+        kv_config_key(k, field, err);
         if (!json_is_string(v)) {
             fl_err_cause(err, "FieldValueInvalid", field, "must be a string");
             continue;
@@ -73,12 +60,12 @@ static size_t check_map(const json_t *doc, const char *member, bool base64, stru
     return total;
 }
 
-static void configmap_validate(const json_t *doc, struct fl_err *err)
+void kinds_configmap_validate(const json_t *doc, struct fl_err *err)
 {
     size_t total = check_map(doc, "data", false, err) + check_map(doc, "binaryData", true, err);
     if (total > CONFIGMAP_MAX_BYTES)
-        fl_err_cause(err, "FieldValueTooLong", "[]",
-                     "Too long: must have at most %d bytes", CONFIGMAP_MAX_BYTES);
+        fl_err_cause(err, "FieldValueTooLong", "[]", "Too long: must have at most %d bytes",
+                     CONFIGMAP_MAX_BYTES);
     json_t *data = json_object_get(doc, "data"), *bin = json_object_get(doc, "binaryData");
     const char *k;
     json_t *v;
@@ -89,15 +76,47 @@ static void configmap_validate(const json_t *doc, struct fl_err *err)
                 char field[160];
                 snprintf(field, sizeof(field), "data[%s]", k);
                 fl_err_cause(err, "FieldValueInvalid", field,
-                             "Invalid value: \"%s\": duplicate of key present in binaryData",
-                             k);
+                             "Invalid value: \"%s\": duplicate of key present in binaryData", k);
             }
         }
 }
 
 static const struct fl_kind_hooks hooks[] = {
-    {"", "Namespace", namespace_defaults, NULL},
-    {"", "ConfigMap", NULL, configmap_validate},
+    /* core/v1 */
+    {"", "Namespace", kinds_namespace_defaults, NULL},
+    {"", "ConfigMap", NULL, kinds_configmap_validate},
+    {"", "Secret", kinds_secret_defaults, kinds_secret_validate},
+    {"", "Service", kinds_service_defaults, kinds_service_validate},
+    {"", "ServiceAccount", NULL, kinds_serviceaccount_validate},
+    {"", "Event", NULL, kinds_event_validate},
+    {"", "Pod", kinds_pod_defaults, kinds_pod_validate},
+    {"", "Node", kinds_node_defaults, kinds_node_validate},
+    {"", "PersistentVolumeClaim", kinds_pvc_object_defaults, kinds_pvc_validate},
+    {"", "Endpoints", kinds_endpoints_defaults, kinds_endpoints_validate},
+    /* apps/v1 */
+    {"apps", "Deployment", kinds_deployment_defaults, kinds_deployment_validate},
+    {"apps", "StatefulSet", kinds_statefulset_defaults, kinds_statefulset_validate},
+    {"apps", "ReplicaSet", kinds_replicaset_defaults, kinds_replicaset_validate},
+    {"apps", "DaemonSet", kinds_daemonset_defaults, kinds_daemonset_validate},
+    {"apps", "ControllerRevision", NULL, kinds_controllerrevision_validate},
+    /* other built-in groups */
+    {"autoscaling", "HorizontalPodAutoscaler", kinds_hpa_defaults, kinds_hpa_validate},
+    {"policy", "PodDisruptionBudget", NULL, kinds_pdb_validate},
+    {"discovery.k8s.io", "EndpointSlice", kinds_endpointslice_defaults,
+     kinds_endpointslice_validate},
+    {"coordination.k8s.io", "Lease", NULL, kinds_lease_validate},
+    {"apiextensions.k8s.io", "CustomResourceDefinition", kinds_crd_defaults, kinds_crd_validate},
+    /* Karmada */
+    {"cluster.karmada.io", "Cluster", kinds_cluster_defaults, kinds_cluster_validate},
+    {"policy.karmada.io", "PropagationPolicy", kinds_pp_defaults, kinds_pp_validate},
+    {"policy.karmada.io", "ClusterPropagationPolicy", kinds_cpp_defaults, kinds_pp_validate},
+    {"policy.karmada.io", "OverridePolicy", kinds_op_defaults, kinds_op_validate},
+    {"policy.karmada.io", "ClusterOverridePolicy", kinds_cop_defaults, kinds_op_validate},
+    {"work.karmada.io", "ResourceBinding", kinds_rb_defaults, kinds_rb_validate},
+    {"work.karmada.io", "ClusterResourceBinding", kinds_crb_defaults, kinds_rb_validate},
+    {"autoscaling.karmada.io", "FederatedHPA", kinds_fhpa_defaults, kinds_fhpa_validate},
+    {"autoscaling.karmada.io", "CronFederatedHPA", kinds_cronfhpa_defaults,
+     kinds_cronfhpa_validate},
 };
 
 const struct fl_kind_hooks *fl_kind_hooks_find(const char *group, const char *kind)

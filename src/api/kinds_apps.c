@@ -114,8 +114,7 @@ static const json_t *template_labels(const json_t *spec)
 
 /* "`selector` does not match template `labels`" unless sel selects the
  * template (an empty selector selects everything). */
-static void selector_matches_template(const json_t *spec, const json_t *sel,
-                                      struct fl_err *err)
+static void selector_matches_template(const json_t *spec, const json_t *sel, struct fl_err *err)
 {
     const json_t *labels = template_labels(spec);
     if (sel && ksel_empty(sel))
@@ -150,8 +149,7 @@ static bool required_selector(const json_t *spec, const char *what, struct fl_er
 }
 
 /* Pod template rules shared by Deployments, ReplicaSets and DaemonSets. */
-static void template_always(const json_t *spec, const char *what, bool forbid,
-                            struct fl_err *err)
+static void template_always(const json_t *spec, const char *what, bool forbid, struct fl_err *err)
 {
     const json_t *tspec = kj(kj(spec, "template"), "spec");
     const char *rp = json_string_value(kj(tspec, "restartPolicy"));
@@ -300,10 +298,11 @@ void kinds_daemonset_validate(const json_t *doc, struct fl_err *err)
         }
     } else if (!type || strcmp(type, "OnDelete") != 0) {
         kv_quote(q, sizeof(q), type ? type : "");
-        snprintf(repr, sizeof(repr),
-                 "apps.DaemonSetUpdateStrategy{Type:%s, RollingUpdate:(*apps.RollingUpdateDaemonSet)"
-                 "(%s)}",
-                 q, ru ? "0xc000000000" : "nil");
+        snprintf(
+            repr, sizeof(repr),
+            "apps.DaemonSetUpdateStrategy{Type:%s, RollingUpdate:(*apps.RollingUpdateDaemonSet)"
+            "(%s)}",
+            q, ru ? "0xc000000000" : "nil");
         kv_unsupported_repr(err, "spec.updateStrategy", repr, daemonset_strategies);
     }
     kv_nonneg(spec, "revisionHistoryLimit", "spec", err);
@@ -314,8 +313,8 @@ static void retention(const json_t *rp, const char *key, struct fl_err *err)
     char p[KP_MAX];
     const char *v = kv_str(rp, key, "spec.persistentVolumeClaimRetentionPolicy", err);
     if (!kin(v ? v : "", retention_policies))
-        kv_unsupported(err, kp(p, "spec.persistentVolumeClaimRetentionPolicy.%s", key),
-                       v ? v : "", retention_policies);
+        kv_unsupported(err, kp(p, "spec.persistentVolumeClaimRetentionPolicy.%s", key), v ? v : "",
+                       retention_policies);
 }
 
 void kinds_statefulset_validate(const json_t *doc, struct fl_err *err)

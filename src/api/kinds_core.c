@@ -28,12 +28,12 @@
 #define CLIENT_IP_TIMEOUT_MAX 86400
 
 static const char *const protocols[] = {"SCTP", "TCP", "UDP", NULL};
-static const char *const service_types[] = {"ClusterIP", "ExternalName", "LoadBalancer",
-                                            "NodePort", NULL};
+static const char *const service_types[] = {"ClusterIP", "ExternalName", "LoadBalancer", "NodePort",
+                                            NULL};
 static const char *const affinities[] = {"ClientIP", "None", NULL};
 static const char *const traffic_policies[] = {"Cluster", "Local", NULL};
-static const char *const family_policies[] = {"PreferDualStack", "RequireDualStack",
-                                              "SingleStack", NULL};
+static const char *const family_policies[] = {"PreferDualStack", "RequireDualStack", "SingleStack",
+                                              NULL};
 static const char *const families[] = {"IPv4", "IPv6", NULL};
 static const char *const access_modes[] = {"ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce",
                                            "ReadWriteOncePod", NULL};
@@ -142,9 +142,9 @@ void kinds_service_defaults(json_t *doc)
         json_t *cfg = kj(spec, "sessionAffinityConfig");
         json_t *cip = kj(cfg, "clientIP");
         if (!json_is_object(cfg) || !json_is_object(cip) || kd_absent(cip, "timeoutSeconds"))
-            json_object_set_new(spec, "sessionAffinityConfig",
-                                json_pack("{s:{s:i}}", "clientIP", "timeoutSeconds",
-                                          CLIENT_IP_TIMEOUT_DEFAULT));
+            json_object_set_new(
+                spec, "sessionAffinityConfig",
+                json_pack("{s:{s:i}}", "clientIP", "timeoutSeconds", CLIENT_IP_TIMEOUT_DEFAULT));
     }
     /* IP families, as the REST strategy sets them on a single-stack IPv4
      * cluster: headless services without a selector ask for dual stack. */
@@ -367,7 +367,8 @@ void kinds_service_validate(const json_t *doc, struct fl_err *err)
             kv_invalid_int(err, kp(p, "%s.clientIP.timeoutSeconds", cp), t,
                            "must be greater than 0 and less than 86400");
     } else if (aff && !strcmp(aff, "None") && cfg) {
-        kv_forbidden(err, "spec.sessionAffinityConfig", "must not be set when session affinity is None");
+        kv_forbidden(err, "spec.sessionAffinityConfig",
+                     "must not be set when session affinity is None");
     }
 
     service_ips(spec, type, err);
@@ -404,8 +405,8 @@ void kinds_service_validate(const json_t *doc, struct fl_err *err)
                        "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` "
                        "is 'Local'");
     const char *itp = kv_str(spec, "internalTrafficPolicy", "spec", err);
-    if (!itp && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer") ||
-                 !strcmp(type, "ClusterIP")))
+    if (!itp &&
+        (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer") || !strcmp(type, "ClusterIP")))
         kv_required(err, "spec.internalTrafficPolicy", "must be specified");
     if (itp && !kin(itp, traffic_policies))
         kv_unsupported(err, "spec.internalTrafficPolicy", itp, traffic_policies);
@@ -522,7 +523,8 @@ void kinds_secret_validate(const json_t *doc, struct fl_err *err)
     const json_t *md = kj(doc, "metadata");
 #define HAS(key) (data && kj(data, key))
     if (!strcmp(type, "kubernetes.io/service-account-token")) {
-        const char *sa = json_string_value(kj(kj(md, "annotations"), "kubernetes.io/service-account.name"));
+        const char *sa =
+            json_string_value(kj(kj(md, "annotations"), "kubernetes.io/service-account.name"));
         if (!sa || !sa[0])
             kv_required(err, "metadata.annotations[kubernetes.io/service-account.name]", NULL);
     } else if (!strcmp(type, "kubernetes.io/dockercfg")) {
@@ -615,7 +617,8 @@ void kinds_node_defaults(json_t *doc)
         json_object_set_new(st, "allocatable", json_deep_copy(cap));
 }
 
-void kinds_taints_validate(const json_t *list, const char *path, struct fl_err *err)
+void kinds_taints_validate(const json_t *list, const char *path, const char *const *effects,
+                           const char *go_type, struct fl_err *err)
 {
     char tp[KP_MAX], p[KP_MAX], repr[REPR_MAX];
     json_t *seen = json_object();
@@ -635,20 +638,16 @@ void kinds_taints_validate(const json_t *list, const char *path, struct fl_err *
         value = value ? value : "";
         effect = effect ? effect : "";
         kv_qualified_name(key, kchild(p, tp, "key"), err);
-        char msg[1024], joined[1024];
+        char msg[1024];
         if (!fl_name_label_value(value, msg, sizeof(msg))) {
-            size_t o = 0;
-            for (const char *c = msg; *c && o + 1 < sizeof(joined); c++)
-                if (!(c[0] == ' ' && c > msg && c[-1] == ';'))
-                    joined[o++] = *c;
-            joined[o] = '\0';
-            kv_invalid_str(err, kchild(p, tp, "value"), value, joined);
+            kmsg_rejoin(msg, ';');
+            kv_invalid_str(err, kchild(p, tp, "value"), value, msg);
         }
         kchild(p, tp, "effect");
         if (!effect[0])
             kv_required(err, p, NULL);
-        if (!kin(effect, taint_effects))
-            kv_unsupported(err, p, effect, taint_effects);
+        else if (!kin(effect, effects))
+            kv_unsupported(err, p, effect, effects);
         char uk[600];
         snprintf(uk, sizeof(uk), "%s\n%s", effect, key);
         if (json_object_get(seen, uk)) {
@@ -657,7 +656,7 @@ void kinds_taints_validate(const json_t *list, const char *path, struct fl_err *
             kv_quote(qv, sizeof(qv), value);
             kv_quote(qe, sizeof(qe), effect);
             snprintf(repr, sizeof(repr),
-                     "core.Taint{Key:%s, Value:%s, Effect:%s, TimeAdded:(*v1.Time)(%s)}", qk, qv,
+                     "%s{Key:%s, Value:%s, Effect:%s, TimeAdded:(*v1.Time)(%s)}", go_type, qk, qv,
                      qe, kj(t, "timeAdded") ? "0xc000000000" : "nil");
             fl_err_cause(err, "FieldValueDuplicate", tp,
                          "Duplicate value: %s: taints must be unique by key and effect pair", repr);
@@ -721,7 +720,8 @@ void kinds_node_validate(const json_t *doc, struct fl_err *err)
                    "may specify no more than one CIDR for each IP family");
     bool b;
     kv_bool(spec, "unschedulable", "spec", err, &b);
-    kinds_taints_validate(kv_arr(spec, "taints", "spec", err), "spec.taints", err);
+    kinds_taints_validate(kv_arr(spec, "taints", "spec", err), "spec.taints", taint_effects,
+                          "core.Taint", err);
 }
 
 /* ======================= PersistentVolumeClaim ======================= */

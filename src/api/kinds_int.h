@@ -44,8 +44,7 @@ void kv_invalid(struct fl_err *err, const char *path, const char *repr, const ch
 void kv_invalid_int(struct fl_err *err, const char *path, long long v, const char *detail);
 void kv_invalid_str(struct fl_err *err, const char *path, const char *v, const char *detail);
 /* valid: NULL-terminated. */
-void kv_unsupported(struct fl_err *err, const char *path, const char *v,
-                    const char *const *valid);
+void kv_unsupported(struct fl_err *err, const char *path, const char *v, const char *const *valid);
 /* The same with a value already printed Go-style (a struct's %#v). */
 void kv_unsupported_repr(struct fl_err *err, const char *path, const char *repr,
                          const char *const *valid);
@@ -66,13 +65,11 @@ const char *kchild(char *out, const char *parent, const char *key);
 const char *kv_str(const json_t *obj, const char *key, const char *parent, struct fl_err *err);
 bool kv_int(const json_t *obj, const char *key, const char *parent, struct fl_err *err,
             long long *out);
-bool kv_bool(const json_t *obj, const char *key, const char *parent, struct fl_err *err,
-             bool *out);
+bool kv_bool(const json_t *obj, const char *key, const char *parent, struct fl_err *err, bool *out);
 const json_t *kv_obj(const json_t *obj, const char *key, const char *parent, struct fl_err *err);
 const json_t *kv_arr(const json_t *obj, const char *key, const char *parent, struct fl_err *err);
 /* A map of strings: the object, or NULL (wrong-typed values are reported). */
-const json_t *kv_strmap(const json_t *obj, const char *key, const char *parent,
-                        struct fl_err *err);
+const json_t *kv_strmap(const json_t *obj, const char *key, const char *parent, struct fl_err *err);
 /* Whether s is one of the NULL-terminated list. */
 bool kin(const char *s, const char *const *list);
 
@@ -106,6 +103,11 @@ bool kv_label_value(const char *v, const char *path, struct fl_err *err);
 bool kv_port_name(const char *v, const char *path, struct fl_err *err);
 bool kv_config_key(const char *v, const char *path, struct fl_err *err);
 bool kv_is_dns1035(const char *v);
+/* IsDNS1035Label's messages joined by ",", into msg; false when invalid. */
+bool kdns1035(const char *v, char *msg, size_t len);
+/* names.h joins messages with "; "; upstream sometimes joins with ";" or ",":
+ * rewrite msg in place with sep between messages. */
+void kmsg_rejoin(char *msg, char sep);
 bool kv_is_port_name(const char *v);
 bool kv_is_config_key(const char *v);
 /* IsValidPortNum on obj[key]. KPORT_OPTIONAL: absent or 0 means unset;
@@ -138,11 +140,9 @@ void kgo_intstr(const json_t *v, char *out, size_t len);
 /* getIntOrPercentValue. */
 long long kintstr_value(const json_t *v);
 /* ValidatePositiveIntOrPercent of obj[key]. */
-void kv_int_or_percent(const json_t *obj, const char *key, const char *parent,
-                       struct fl_err *err);
+void kv_int_or_percent(const json_t *obj, const char *key, const char *parent, struct fl_err *err);
 /* IsNotMoreThan100Percent of obj[key]. */
-void kv_not_over_100(const json_t *obj, const char *key, const char *parent,
-                     struct fl_err *err);
+void kv_not_over_100(const json_t *obj, const char *key, const char *parent, struct fl_err *err);
 
 /* A quantity member (string or number): parsed into q; false when absent or
  * not a quantity (reported). */
@@ -168,15 +168,17 @@ void kinds_pod_template_defaults(json_t *tmpl);
  * the pod spec. */
 void kinds_pod_template_validate(const json_t *tmpl, const char *path, struct fl_err *err);
 /* ValidatePodSpec at path. */
-void kinds_podspec_validate(const json_t *spec, const char *path, bool is_pod,
-                            struct fl_err *err);
+void kinds_podspec_validate(const json_t *spec, const char *path, bool is_pod, struct fl_err *err);
 /* PersistentVolumeClaim defaults/validation of a PVC object (volumeClaimTemplates
  * and PVCs), spec validation at path. */
 void kinds_pvc_defaults(json_t *pvc);
 void kinds_pvc_spec_validate(const json_t *spec, const char *path, struct fl_err *err);
 /* Toleration list validation (ValidateTolerations) and taints (Node, Cluster). */
 void kinds_tolerations_validate(const json_t *list, const char *path, struct fl_err *err);
-void kinds_taints_validate(const json_t *list, const char *path, struct fl_err *err);
+/* effects: the allowed ones; go_type: how %#v names the taint type
+ * ("core.Taint" for Nodes, "v1.Taint" for Karmada Clusters). */
+void kinds_taints_validate(const json_t *list, const char *path, const char *const *effects,
+                           const char *go_type, struct fl_err *err);
 /* Container resource name (validateContainerResourceName). */
 bool kinds_resource_name_ok(const char *name, const char *path, struct fl_err *err);
 

@@ -22,15 +22,37 @@
 
 #include "core/names.h"
 
-static const char *const volume_sources[] = {
-    "hostPath",         "emptyDir",  "gcePersistentDisk", "awsElasticBlockStore",
-    "gitRepo",          "secret",    "nfs",               "iscsi",
-    "glusterfs",        "persistentVolumeClaim", "rbd",   "flexVolume",
-    "cinder",           "cephfs",    "flocker",           "downwardAPI",
-    "fc",               "azureFile", "configMap",         "vsphereVolume",
-    "quobyte",          "azureDisk", "photonPersistentDisk", "projected",
-    "portworxVolume",   "scaleIO",   "storageos",         "csi",
-    "ephemeral",        "image",     NULL};
+static const char *const volume_sources[] = {"hostPath",
+                                             "emptyDir",
+                                             "gcePersistentDisk",
+                                             "awsElasticBlockStore",
+                                             "gitRepo",
+                                             "secret",
+                                             "nfs",
+                                             "iscsi",
+                                             "glusterfs",
+                                             "persistentVolumeClaim",
+                                             "rbd",
+                                             "flexVolume",
+                                             "cinder",
+                                             "cephfs",
+                                             "flocker",
+                                             "downwardAPI",
+                                             "fc",
+                                             "azureFile",
+                                             "configMap",
+                                             "vsphereVolume",
+                                             "quobyte",
+                                             "azureDisk",
+                                             "photonPersistentDisk",
+                                             "projected",
+                                             "portworxVolume",
+                                             "scaleIO",
+                                             "storageos",
+                                             "csi",
+                                             "ephemeral",
+                                             "image",
+                                             NULL};
 
 static const char *const restart_policies[] = {"Always", "OnFailure", "Never", NULL};
 static const char *const dns_policies[] = {"ClusterFirstWithHostNet", "ClusterFirst", "Default",
@@ -40,10 +62,9 @@ static const char *const message_policies[] = {"File", "FallbackToLogsOnError", 
 static const char *const protocols[] = {"SCTP", "TCP", "UDP", NULL};
 static const char *const http_schemes[] = {"HTTP", "HTTPS", NULL};
 static const char *const env_field_paths[] = {
-    "metadata.annotations", "metadata.labels",         "metadata.name", "metadata.namespace",
-    "metadata.uid",         "spec.nodeName",           "spec.serviceAccountName",
-    "status.hostIP",        "status.hostIPs",          "status.podIP",  "status.podIPs",
-    NULL};
+    "metadata.annotations", "metadata.labels", "metadata.name",           "metadata.namespace",
+    "metadata.uid",         "spec.nodeName",   "spec.serviceAccountName", "status.hostIP",
+    "status.hostIPs",       "status.podIP",    "status.podIPs",           NULL};
 static const char *const always_only[] = {"Always", NULL};
 static const char *const taint_effects[] = {"NoSchedule", "PreferNoSchedule", "NoExecute", NULL};
 static const char *const toleration_ops[] = {"Equal", "Exists", NULL};
@@ -428,9 +449,8 @@ bool kinds_resource_name_ok(const char *name, const char *path, struct fl_err *e
     return ok;
 }
 
-
-static void quantity_list_validate(const json_t *list, const char *lpath, bool *cpu_mem,
-                                   bool *huge, struct fl_err *err)
+static void quantity_list_validate(const json_t *list, const char *lpath, bool *cpu_mem, bool *huge,
+                                   struct fl_err *err)
 {
     const char *k;
     json_t *v;
@@ -485,7 +505,8 @@ static void resources_validate(const json_t *c, const char *cpath, struct fl_err
         int cmp = fl_quantity_cmp(&q, &lq);
         if (cmp != 0 && !overcommit)
             fl_err_cause(err, "FieldValueInvalid", pr,
-                         "Invalid value: \"%s\": must be equal to %s limit of %s", canon, k, lcanon);
+                         "Invalid value: \"%s\": must be equal to %s limit of %s", canon, k,
+                         lcanon);
         else if (cmp > 0)
             fl_err_cause(err, "FieldValueInvalid", pr,
                          "Invalid value: \"%s\": must be less than or equal to %s limit of %s",
@@ -665,11 +686,21 @@ static void key_selector_validate(const json_t *sel, const char *path, struct fl
 static void field_selector_validate(const json_t *fs, const char *path, struct fl_err *err)
 {
     char p[KP_MAX];
-    static const char *const convertible[] = {
-        "metadata.annotations", "metadata.labels",    "metadata.name",   "metadata.namespace",
-        "metadata.uid",         "spec.nodeName",      "spec.restartPolicy",
-        "spec.serviceAccountName", "spec.schedulerName", "status.phase", "status.hostIP",
-        "status.hostIPs",       "status.podIP",       "status.podIPs",   NULL};
+    static const char *const convertible[] = {"metadata.annotations",
+                                              "metadata.labels",
+                                              "metadata.name",
+                                              "metadata.namespace",
+                                              "metadata.uid",
+                                              "spec.nodeName",
+                                              "spec.restartPolicy",
+                                              "spec.serviceAccountName",
+                                              "spec.schedulerName",
+                                              "status.phase",
+                                              "status.hostIP",
+                                              "status.hostIPs",
+                                              "status.podIP",
+                                              "status.podIPs",
+                                              NULL};
     const char *api = kv_str(fs, "apiVersion", path, err);
     const char *fp = kv_str(fs, "fieldPath", path, err);
     if (!api || !api[0])
@@ -694,8 +725,7 @@ static void field_selector_validate(const json_t *fs, const char *path, struct f
         snprintf(base, sizeof(base), "%.*s", (int)(n < 63 ? n : 63), fp);
         if (!shape || (strcmp(base, "metadata.labels") && strcmp(base, "metadata.annotations"))) {
             char d[512];
-            snprintf(d, sizeof(d), "error converting fieldPath: field label not supported: %s",
-                     fp);
+            snprintf(d, sizeof(d), "error converting fieldPath: field label not supported: %s", fp);
             kv_invalid_str(err, p, fp, d);
             return;
         }
@@ -716,12 +746,15 @@ static void field_selector_validate(const json_t *fs, const char *path, struct f
     }
 }
 
-static void resource_field_selector_validate(const json_t *rs, const char *path,
-                                             struct fl_err *err)
+static void resource_field_selector_validate(const json_t *rs, const char *path, struct fl_err *err)
 {
-    static const char *const names[] = {"limits.cpu",   "limits.ephemeral-storage",
-                                        "limits.memory", "requests.cpu",
-                                        "requests.ephemeral-storage", "requests.memory", NULL};
+    static const char *const names[] = {"limits.cpu",
+                                        "limits.ephemeral-storage",
+                                        "limits.memory",
+                                        "requests.cpu",
+                                        "requests.ephemeral-storage",
+                                        "requests.memory",
+                                        NULL};
     char p[KP_MAX];
     const char *r = kv_str(rs, "resource", path, err);
     kchild(p, path, "resource");
@@ -877,8 +910,8 @@ static void mounts_validate(const json_t *c, const char *cpath, const json_t *vo
 }
 
 /* validateContainerCommon. */
-static void container_common(const json_t *c, const char *cpath, const json_t *volumes,
-                             bool is_pod, struct fl_err *err)
+static void container_common(const json_t *c, const char *cpath, const json_t *volumes, bool is_pod,
+                             struct fl_err *err)
 {
     char p[KP_MAX];
     const char *name = kv_str(c, "name", cpath, err);
@@ -980,9 +1013,8 @@ static void containers_validate(const json_t *spec, const char *path, const json
     host_ports_unique(list, lp, err);
 }
 
-static void init_containers_validate(const json_t *spec, const char *path,
-                                     const json_t *volumes, json_t *names, bool is_pod,
-                                     struct fl_err *err)
+static void init_containers_validate(const json_t *spec, const char *path, const json_t *volumes,
+                                     json_t *names, bool is_pod, struct fl_err *err)
 {
     char lp[KP_MAX], cp[KP_MAX], p[KP_MAX];
     const json_t *list = kv_arr(spec, "initContainers", path, err);
@@ -1020,7 +1052,8 @@ static void init_containers_validate(const json_t *spec, const char *path,
         if (kj(c, "livenessProbe"))
             kv_forbidden(err, kchild(p, cp, "livenessProbe"), no_always);
         if (kj(c, "readinessProbe"))
-            kv_forbidden(err, kchild(p, cp, "readinessProbe"), "may not be set for init containers");
+            kv_forbidden(err, kchild(p, cp, "readinessProbe"),
+                         "may not be set for init containers");
         if (kj(c, "startupProbe"))
             kv_forbidden(err, kchild(p, cp, "startupProbe"), no_always);
     }
@@ -1055,20 +1088,44 @@ static void key_to_path_items(const json_t *src, const char *path, struct fl_err
     }
 }
 
-static const char *const host_path_types[] = {"",     "BlockDevice",  "CharDevice",
-                                              "Directory", "DirectoryOrCreate", "File",
-                                              "FileOrCreate", "Socket", NULL};
+static const char *const host_path_types[] = {
+    "",     "BlockDevice",  "CharDevice", "Directory", "DirectoryOrCreate",
+    "File", "FileOrCreate", "Socket",     NULL};
 
 /* One volume's source: exactly one, with the common sources' checks. */
 static bool volume_source_validate(const json_t *v, const char *vpath, struct fl_err *err)
 {
-    static const char *const order[] = {
-        "emptyDir",    "hostPath",    "gitRepo",   "gcePersistentDisk", "awsElasticBlockStore",
-        "secret",      "nfs",         "iscsi",     "glusterfs",         "flocker",
-        "persistentVolumeClaim", "rbd", "cinder",  "cephfs",            "quobyte",
-        "downwardAPI", "fc",          "flexVolume", "configMap",        "azureFile",
-        "vsphereVolume", "photonPersistentDisk", "portworxVolume", "azureDisk", "storageos",
-        "projected",   "scaleIO",     "csi",       "ephemeral",         "image", NULL};
+    static const char *const order[] = {"emptyDir",
+                                        "hostPath",
+                                        "gitRepo",
+                                        "gcePersistentDisk",
+                                        "awsElasticBlockStore",
+                                        "secret",
+                                        "nfs",
+                                        "iscsi",
+                                        "glusterfs",
+                                        "flocker",
+                                        "persistentVolumeClaim",
+                                        "rbd",
+                                        "cinder",
+                                        "cephfs",
+                                        "quobyte",
+                                        "downwardAPI",
+                                        "fc",
+                                        "flexVolume",
+                                        "configMap",
+                                        "azureFile",
+                                        "vsphereVolume",
+                                        "photonPersistentDisk",
+                                        "portworxVolume",
+                                        "azureDisk",
+                                        "storageos",
+                                        "projected",
+                                        "scaleIO",
+                                        "csi",
+                                        "ephemeral",
+                                        "image",
+                                        NULL};
     char sp[KP_MAX], p[KP_MAX];
     int n = 0;
     bool ok = true;
@@ -1221,15 +1278,10 @@ void kinds_tolerations_validate(const json_t *list, const char *path, struct fl_
                            "effect must be 'NoExecute' when `tolerationSeconds` is set");
         kchild(p, tp, "operator");
         if (!strcmp(op, "Equal") || !op[0]) {
-            char msg[1024], joined[1024];
+            char msg[1024];
             if (!fl_name_label_value(value, msg, sizeof(msg))) {
-                /* strings.Join(errs, ";") where names.h joins with "; " */
-                size_t o = 0;
-                for (const char *c = msg; *c && o + 1 < sizeof(joined); c++)
-                    if (!(c[0] == ' ' && c > msg && c[-1] == ';'))
-                        joined[o++] = *c;
-                joined[o] = '\0';
-                kv_invalid_str(err, p, value, joined);
+                kmsg_rejoin(msg, ';'); /* strings.Join(errs, ";") */
+                kv_invalid_str(err, p, value, msg);
             }
         } else if (!strcmp(op, "Exists")) {
             if (value[0]) {
@@ -1268,16 +1320,14 @@ static void host_network_validate(const json_t *spec, const char *path, bool is_
             long long cpn = json_is_integer(cp) ? json_integer_value(cp) : 0;
             if ((is_pod || h != 0) && h != cpn) {
                 char p[KP_MAX];
-                kv_invalid_int(err,
-                               kp(p, "%s.containers[%zu].ports[%zu].hostPort", path, ci, pi), h,
-                               "must match `containerPort` when `hostNetwork` is true");
+                kv_invalid_int(err, kp(p, "%s.containers[%zu].ports[%zu].hostPort", path, ci, pi),
+                               h, "must match `containerPort` when `hostNetwork` is true");
             }
         }
     }
 }
 
-void kinds_podspec_validate(const json_t *spec, const char *path, bool is_pod,
-                            struct fl_err *err)
+void kinds_podspec_validate(const json_t *spec, const char *path, bool is_pod, struct fl_err *err)
 {
     char p[KP_MAX];
     json_t *empty = NULL;

@@ -51,24 +51,42 @@ const char *kchild(char *out, const char *parent, const char *key)
 void kv_quote(char *out, size_t len, const char *s)
 {
     size_t o = 0;
-#define PUT(c)                                                                                 \
-    do {                                                                                       \
-        if (o + 1 < len)                                                                       \
-            out[o++] = (c);                                                                    \
+#define PUT(c)                                                                                     \
+    do {                                                                                           \
+        if (o + 1 < len)                                                                           \
+            out[o++] = (c);                                                                        \
     } while (0)
     PUT('"');
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         const char *esc = NULL;
         switch (*p) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\a': esc = "\\a"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\v': esc = "\\v"; break;
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\a':
+            esc = "\\a";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\v':
+            esc = "\\v";
+            break;
         }
         if (esc) {
             for (; *esc; esc++)
@@ -149,8 +167,7 @@ void kv_unsupported_repr(struct fl_err *err, const char *path, const char *repr,
         fl_err_cause(err, "FieldValueNotSupported", path, "Unsupported value: %s", repr);
 }
 
-void kv_unsupported(struct fl_err *err, const char *path, const char *v,
-                    const char *const *valid)
+void kv_unsupported(struct fl_err *err, const char *path, const char *v, const char *const *valid)
 {
     char repr[REPR_MAX];
     kv_quote(repr, sizeof(repr), v);
@@ -180,14 +197,21 @@ void kv_toolong(struct fl_err *err, const char *path, long long max)
 static const char *json_type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "number";
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+        return "integer";
+    case JSON_REAL:
+        return "number";
     case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    default: return "null";
+    case JSON_FALSE:
+        return "boolean";
+    default:
+        return "null";
     }
 }
 
@@ -237,8 +261,7 @@ bool kv_int(const json_t *obj, const char *key, const char *parent, struct fl_er
     return true;
 }
 
-bool kv_bool(const json_t *obj, const char *key, const char *parent, struct fl_err *err,
-             bool *out)
+bool kv_bool(const json_t *obj, const char *key, const char *parent, struct fl_err *err, bool *out)
 {
     json_t *v = kj(obj, key);
     if (!v)
@@ -274,8 +297,7 @@ const json_t *kv_arr(const json_t *obj, const char *key, const char *parent, str
     return v;
 }
 
-const json_t *kv_strmap(const json_t *obj, const char *key, const char *parent,
-                        struct fl_err *err)
+const json_t *kv_strmap(const json_t *obj, const char *key, const char *parent, struct fl_err *err)
 {
     const json_t *m = kv_obj(obj, key, parent, err);
     if (!m)
@@ -349,7 +371,8 @@ void kd_int(json_t *obj, const char *key, long long val)
 void kd_int0(json_t *obj, const char *key, long long val)
 {
     json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-    if (json_is_object(obj) && (!v || json_is_null(v) || (json_is_integer(v) && !json_integer_value(v))))
+    if (json_is_object(obj) &&
+        (!v || json_is_null(v) || (json_is_integer(v) && !json_integer_value(v))))
         json_object_set_new(obj, key, json_integer(val));
 }
 
@@ -420,24 +443,45 @@ bool kv_is_dns1035(const char *v)
     return true;
 }
 
-bool kv_dns1035(const char *v, const char *path, struct fl_err *err)
+bool kdns1035(const char *v, char *msg, size_t len)
 {
-    bool ok = true;
-    if (strlen(v) > 63) {
-        kv_invalid_str(err, path, v, "must be no more than 63 characters");
-        ok = false;
-    }
     size_t n = strlen(v);
     bool fmt = n > 0 && v[0] >= 'a' && v[0] <= 'z' &&
                ((v[n - 1] >= 'a' && v[n - 1] <= 'z') || (v[n - 1] >= '0' && v[n - 1] <= '9'));
     for (const char *p = v; fmt && *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
             fmt = false;
-    if (!fmt) {
-        kv_invalid_str(err, path, v, dns1035_msg);
-        ok = false;
+    if (len)
+        msg[0] = '\0';
+    if (n <= 63 && fmt)
+        return true;
+    snprintf(msg, len, "%s%s%s", n > 63 ? "must be no more than 63 characters" : "",
+             n > 63 && !fmt ? "," : "", fmt ? "" : dns1035_msg);
+    return false;
+}
+
+/* One cause, messages joined by "," (how apiextensions reports it). */
+bool kv_dns1035(const char *v, const char *path, struct fl_err *err)
+{
+    char msg[MSG_MAX];
+    if (kdns1035(v, msg, sizeof(msg)))
+        return true;
+    kv_invalid_str(err, path, v, msg);
+    return false;
+}
+
+void kmsg_rejoin(char *msg, char sep)
+{
+    char *o = msg;
+    for (const char *c = msg; *c; c++) {
+        if (c[0] == ';' && c[1] == ' ') {
+            *o++ = sep;
+            c++;
+            continue;
+        }
+        *o++ = *c;
     }
-    return ok;
+    *o = '\0';
 }
 
 bool kv_is_port_name(const char *v)
@@ -906,8 +950,7 @@ long long kintstr_value(const json_t *v)
     return 0;
 }
 
-void kv_int_or_percent(const json_t *obj, const char *key, const char *parent,
-                       struct fl_err *err)
+void kv_int_or_percent(const json_t *obj, const char *key, const char *parent, struct fl_err *err)
 {
     char p[KP_MAX], repr[REPR_MAX];
     int t = kv_intstr(obj, key, parent, err);
@@ -921,8 +964,7 @@ void kv_int_or_percent(const json_t *obj, const char *key, const char *parent,
     }
 }
 
-void kv_not_over_100(const json_t *obj, const char *key, const char *parent,
-                     struct fl_err *err)
+void kv_not_over_100(const json_t *obj, const char *key, const char *parent, struct fl_err *err)
 {
     char p[KP_MAX], repr[REPR_MAX];
     json_t *v = kj(obj, key);

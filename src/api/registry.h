@@ -40,6 +40,7 @@ struct fl_rtype {
     bool status;                    /* has a status subresource */
     const struct fl_scale_paths *scale; /* has a scale subresource */
     bool builtin;                   /* strategic merge patch applies */
+    bool generation;                /* objects carry metadata.generation */
     /* For CRD-defined types: the served version's openAPIV3Schema and
      * additionalPrinterColumns (owned by the entry; NULL for built-ins). */
     json_t *schema;

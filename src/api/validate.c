@@ -62,6 +62,40 @@ static void check_annotations(const json_t *md, struct fl_err *err)
                      "Too long: must have at most %d bytes", FL_ANNOTATIONS_MAX_BYTES);
 }
 
+/* metadata.ownerReferences: apiVersion, kind, name and uid are required, and
+ * at most one reference may be the controller. */
+static void check_owner_refs(const json_t *md, struct fl_err *err)
+{
+    json_t *refs = json_object_get(md, "ownerReferences");
+    size_t i;
+    json_t *ref;
+    int controllers = 0;
+    if (!refs || json_is_null(refs))
+        return;
+    if (!json_is_array(refs)) {
+        fl_err_cause(err, "FieldValueInvalid", "metadata.ownerReferences", "must be a list");
+        return;
+    }
+    json_array_foreach(refs, i, ref)
+    {
+        static const char *const required[] = {"apiVersion", "kind", "name", "uid"};
+        for (size_t k = 0; k < FL_ARRAY_LEN(required); k++) {
+            const char *v = fl_json_str(ref, required[k]);
+            char field[64];
+            snprintf(field, sizeof(field), "metadata.ownerReferences.%s", required[k]);
+            if (!v[0])
+                fl_err_cause(err, "FieldValueInvalid", field,
+                             "Invalid value: \"\": %s must not be empty",
+                             !strcmp(required[k], "apiVersion") ? "version" : required[k]);
+        }
+        if (json_is_true(json_object_get(ref, "controller")))
+            controllers++;
+    }
+    if (controllers > 1)
+        fl_err_cause(err, "FieldValueInvalid", "metadata.ownerReferences",
+                     "Invalid value: only one reference can have Controller set to true");
+}
+
 int fl_validate(const struct fl_rtype *t, const json_t *doc, struct fl_err *err)
 {
     struct fl_err e;
@@ -85,6 +119,7 @@ int fl_validate(const struct fl_rtype *t, const json_t *doc, struct fl_err *err)
     if (json_is_object(md)) {
         check_labels(md, &e);
         check_annotations(md, &e);
+        check_owner_refs(md, &e);
         json_t *fin = json_object_get(md, "finalizers");
         if (fin && !json_is_null(fin)) {
             size_t i;

@@ -8,6 +8,12 @@
  *
  * Status subresources: a type with one ignores status in writes to the main
  * resource, and writes to /status change nothing but status.
+ *
+ * Field management (api/apply.h): every write gives the fields it changes to
+ * its fieldManager (operation Update) just before the store write; a PATCH
+ * of type application/apply-patch+yaml is server-side apply, which builds
+ * the new object and its managedFields itself and creates the object when
+ * it does not exist.
  */
 #include <event2/buffer.h>
 #include <stdio.h>
@@ -15,6 +21,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/apply.h"
 #include "api/clusterip.h"
 #include "api/openapi.h"
 #include "api/patch.h"
@@ -104,9 +111,32 @@ static void set_path(json_t *doc, const char *path, json_t *v)
     }
 }
 
+/* The manager a write records in managedFields: ?fieldManager=, else the
+ * program in the User-Agent (upstream's managerOrUserAgent). */
+static const char *write_manager(struct fl_call *c, char *buf, size_t len)
+{
+    const char *m = fl_call_query(c, "fieldManager");
+    if (m && m[0])
+        return m;
+    fl_apply_manager_from_agent(
+        evhttp_find_header(evhttp_request_get_input_headers(c->req), "User-Agent"), buf, len);
+    return buf;
+}
+
+/* Give the fields next changes to the call's manager (operation Update). */
+static int track_update(struct fl_call *c, const json_t *cur, json_t *next, const char *sub)
+{
+    char av[320], mbuf[FL_APPLY_MANAGER_MAX + 1];
+    fl_rtype_api_version(c->r.type, av, sizeof(av));
+    return fl_apply_track_update_sub(cur, next, write_manager(c, mbuf, sizeof(mbuf)), av, sub,
+                                     &c->err);
+}
+
 /* Write `next` over the object named by the call: status rules, checks,
- * store update, reply. Takes ownership of next; cur is the stored version. */
-static void store_update(struct fl_call *c, const json_t *cur, json_t *next, bool status_only)
+ * field management (unless `applied`: fl_apply did it), store update,
+ * reply. Takes ownership of next; cur is the stored version. */
+static void store_update(struct fl_call *c, const json_t *cur, json_t *next, bool status_only,
+                         bool applied)
 {
     char key[FL_KEY_MAX];
     struct fl_obj *o = NULL;
@@ -140,6 +170,8 @@ static void store_update(struct fl_call *c, const json_t *cur, json_t *next, boo
                 c->r.name);
         goto fail;
     }
+    if (!applied && track_update(c, cur, next, status_only ? "status" : NULL) != 0)
+        goto fail;
     fl_call_key(c, name, key);
     if (fl_store_update(c->api->store, &c->res, key, next, &o, &deleted, &c->err) != 0)
         goto fail;
@@ -241,7 +273,7 @@ static void write_scale(struct fl_call *c, json_t *cur, json_t *scale)
     struct fl_obj *o = NULL;
     bool deleted;
     fl_call_key(c, c->r.name, key);
-    if (fl_call_prepare(c, next, false) != 0 ||
+    if (fl_call_prepare(c, next, false) != 0 || track_update(c, cur, next, "scale") != 0 ||
         fl_store_update(c->api->store, &c->res, key, next, &o, &deleted, &c->err) != 0) {
         json_decref(next);
         return fl_call_reply_err(c);
@@ -306,12 +338,15 @@ void fl_write_create(struct fl_call *c)
 {
     char key[FL_KEY_MAX];
     struct fl_obj *o = NULL;
-    if (no_subresource(c) != 0)
+    if (no_subresource(c) != 0 ||
+        fl_apply_check_options("CreateOptions", false, fl_call_query(c, "fieldManager"), false,
+                               &c->err) != 0)
         return fl_call_reply_err(c);
     json_t *doc = fl_call_body(c);
     if (!doc)
         return fl_call_reply_err(c);
-    if (fl_call_prepare(c, doc, true) != 0 || namespace_exists(c) != 0)
+    if (fl_call_prepare(c, doc, true) != 0 || namespace_exists(c) != 0 ||
+        track_update(c, NULL, doc, NULL) != 0)
         goto out;
     fl_call_key(c, fl_json_str(fl_json_metadata(doc), "name"), key);
     if (!strcmp(c->r.type->kind, "Service") && !c->r.type->group[0]) {
@@ -341,15 +376,17 @@ void fl_write_update(struct fl_call *c)
     char which;
     struct fl_obj *o = NULL;
     json_t *cur = NULL, *doc = NULL;
-    if (subresource(c, &which) != 0 || !(doc = fl_call_body(c)) ||
-        current(c, &o, &cur) != 0) {
+    if (subresource(c, &which) != 0 ||
+        fl_apply_check_options("UpdateOptions", false, fl_call_query(c, "fieldManager"), false,
+                               &c->err) != 0 ||
+        !(doc = fl_call_body(c)) || current(c, &o, &cur) != 0) {
         json_decref(doc);
         return fl_call_reply_err(c);
     }
     if (which == 'c')
         write_scale(c, cur, doc);
     else
-        store_update(c, cur, doc, which == 's');
+        store_update(c, cur, doc, which == 's', false);
     json_decref(cur);
     fl_obj_unref(o);
 }
@@ -360,6 +397,7 @@ static const char *const patch_types[] = {
     "application/json-patch+json",
     "application/merge-patch+json",
     "application/strategic-merge-patch+json",
+    FL_APPLY_CTYPE,
 };
 
 /* The patch media type of the request (index in patch_types), or -1 + 415. */
@@ -372,7 +410,8 @@ static int patch_type(struct fl_call *c)
             return (int)i;
     fl_errf(&c->err, 415, "UnsupportedMediaType",
             "the body of the request was in an unknown format - accepted media types include: "
-            "application/json-patch+json, application/merge-patch+json%s",
+            "application/json-patch+json, application/merge-patch+json%s, "
+            "application/apply-patch+yaml",
             c->r.type->builtin ? ", application/strategic-merge-patch+json" : "");
     return -1;
 }
@@ -418,6 +457,73 @@ static bool smp_strategy(const char *const *path, size_t depth,
     return fl_patch_builtin_strategy(path, depth, out, (void *)t->kind);
 }
 
+/* Server-side apply (application/apply-patch+yaml): creates the object when
+ * it does not exist (201), else updates it. */
+static void apply_patch(struct fl_call *c, char which)
+{
+    char key[FL_KEY_MAX];
+    struct fl_obj *o = NULL;
+    json_t *cur = NULL, *next = NULL;
+    const char *manager = fl_call_query(c, "fieldManager");
+    const char *force = fl_call_query(c, "force");
+    struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
+    size_t len = evbuffer_get_length(in);
+    if (which) {
+        fl_errf(&c->err, 415, "UnsupportedMediaType",
+                "apply patches are not supported on the %s subresource", c->r.sub);
+        goto fail;
+    }
+    if (len > FL_API_BODY_MAX) {
+        fl_errf(&c->err, 413, "RequestEntityTooLarge", "Request entity too large: limit is %d",
+                FL_API_BODY_MAX);
+        goto fail;
+    }
+    fl_call_key(c, c->r.name, key);
+    if (fl_store_get(c->api->store, &c->res, key, &o, &c->err) == 0) {
+        if (!(cur = fl_obj_json(o))) {
+            fl_errf(&c->err, 500, "InternalError", "stored object %s is corrupt", key);
+            goto fail;
+        }
+    } else if (c->err.code == 404) {
+        fl_err_clear(&c->err);
+    } else {
+        goto fail;
+    }
+    bool forced = force && (!strcmp(force, "true") || !strcmp(force, "1"));
+    if (fl_apply(c->r.type, cur, len ? (const char *)evbuffer_pullup(in, -1) : "", len, manager,
+                 forced, &next, &c->err) != 0)
+        goto fail;
+    if (cur) {
+        store_update(c, cur, next, false, true);
+        next = NULL;
+        goto out;
+    }
+    struct fl_obj *created = NULL;
+    if (fl_call_prepare(c, next, true) != 0 || namespace_exists(c) != 0)
+        goto fail;
+    const char *name = fl_json_str(fl_json_metadata(next), "name");
+    if (strcmp(name, c->r.name) != 0) {
+        fl_errf(&c->err, 400, "BadRequest",
+                "the name of the object (%s) does not match the name on the URL (%s)", name,
+                c->r.name);
+        goto fail;
+    }
+    if (!strcmp(c->r.type->kind, "Service") && !c->r.type->group[0] &&
+        fl_clusterip_assign(c->api->store, next, c->res.dry_run, &c->err) != 0)
+        goto fail;
+    if (fl_store_create(c->api->store, &c->res, key, next, &created, &c->err) != 0)
+        goto fail;
+    fl_call_reply_obj(c, 201, created);
+    fl_obj_unref(created);
+    goto out;
+fail:
+    fl_call_reply_err(c);
+out:
+    json_decref(next);
+    json_decref(cur);
+    fl_obj_unref(o);
+}
+
 void fl_write_patch(struct fl_call *c)
 {
     char which;
@@ -425,7 +531,12 @@ void fl_write_patch(struct fl_call *c)
     json_t *cur = NULL, *patch = NULL, *base = NULL, *next = NULL;
     int type = -1;
     if (subresource(c, &which) != 0 || (type = patch_type(c)) < 0 ||
-        !(patch = patch_body(c, type)) || current(c, &o, &cur) != 0)
+        fl_apply_check_options("PatchOptions", type == 3, fl_call_query(c, "fieldManager"),
+                               fl_call_query(c, "force") != NULL, &c->err) != 0)
+        goto fail;
+    if (type == 3)
+        return apply_patch(c, which);
+    if (!(patch = patch_body(c, type)) || current(c, &o, &cur) != 0)
         goto fail;
     /* A patch applies to what the endpoint serves: the object or its Scale. */
     base = which == 'c' ? scale_of(c->r.type, cur) : json_incref(cur);
@@ -442,7 +553,7 @@ void fl_write_patch(struct fl_call *c)
     if (which == 'c')
         write_scale(c, cur, next);
     else
-        store_update(c, cur, next, which == 's');
+        store_update(c, cur, next, which == 's', false);
     next = NULL;
     goto out;
 fail:
@@ -458,17 +569,84 @@ out:
 
 /* ---- delete ------------------------------------------------------------- */
 
-/* DeleteOptions.preconditions from an optional body. */
+/* DeleteOptions.propagationPolicy and the deprecated orphanDependents: what
+ * the garbage collector does with the object's dependents. */
+struct propagation {
+    char policy[16]; /* "Foreground", "Background", "Orphan" or "" (not given) */
+    int orphan;      /* orphanDependents: -1 not given, 0, 1 */
+};
+
+/* Check and keep a propagation choice (kube-apiserver's
+ * ValidateDeleteOptions: a 422 on DeleteOptions). */
+static int propagation_set(struct fl_call *c, struct propagation *prop, const char *policy,
+                           int orphan)
+{
+    prop->policy[0] = '\0';
+    prop->orphan = orphan;
+    if (!policy)
+        return FL_OK;
+    if (strcmp(policy, "Foreground") != 0 && strcmp(policy, "Background") != 0 &&
+        strcmp(policy, "Orphan") != 0) {
+        fl_errf(&c->err, 422, "Invalid",
+                "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported "
+                "value: \"%.64s\": supported values: \"Foreground\", \"Background\", "
+                "\"Orphan\", \"nil\"",
+                policy);
+        fl_err_details(&c->err, "meta.k8s.io", "DeleteOptions", "");
+        fl_err_cause(&c->err, "FieldValueNotSupported", "propagationPolicy",
+                     "Unsupported value: \"%.64s\": supported values: \"Foreground\", "
+                     "\"Background\", \"Orphan\", \"nil\"",
+                     policy);
+        return FL_EFAIL;
+    }
+    if (orphan >= 0) {
+        fl_errf(&c->err, 422, "Invalid",
+                "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: "
+                "\"%s\": orphanDependents and deletionPropagation cannot be both set",
+                policy);
+        fl_err_details(&c->err, "meta.k8s.io", "DeleteOptions", "");
+        fl_err_cause(&c->err, "FieldValueInvalid", "propagationPolicy",
+                     "Invalid value: \"%s\": orphanDependents and deletionPropagation cannot "
+                     "be both set",
+                     policy);
+        return FL_EFAIL;
+    }
+    snprintf(prop->policy, sizeof(prop->policy), "%s", policy);
+    return FL_OK;
+}
+
+/* DeleteOptions from an optional body: preconditions and propagation. Without
+ * a body, propagationPolicy and orphanDependents may come as query
+ * parameters (kube-apiserver reads one or the other). */
 static int delete_options(struct fl_call *c, struct fl_store_precond *pre, char *uid,
-                          size_t uidlen)
+                          size_t uidlen, struct propagation *prop)
 {
     memset(pre, 0, sizeof(*pre));
     struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
-    if (evbuffer_get_length(in) == 0)
-        return FL_OK;
+    if (evbuffer_get_length(in) == 0) {
+        const char *od = fl_call_query(c, "orphanDependents");
+        if (od && strcmp(od, "true") != 0 && strcmp(od, "false") != 0)
+            return fl_errf(&c->err, 400, "BadRequest", "orphanDependents: invalid boolean %.64s",
+                           od);
+        return propagation_set(c, prop, fl_call_query(c, "propagationPolicy"),
+                               od ? !strcmp(od, "true") : -1);
+    }
     json_t *doc = fl_call_body(c);
     if (!doc)
         return FL_EFAIL;
+    json_t *jpol = json_object_get(doc, "propagationPolicy");
+    json_t *jorph = json_object_get(doc, "orphanDependents");
+    if ((jpol && !json_is_string(jpol) && !json_is_null(jpol)) ||
+        (jorph && !json_is_boolean(jorph) && !json_is_null(jorph))) {
+        json_decref(doc);
+        return fl_errf(&c->err, 400, "BadRequest",
+                       "propagationPolicy must be a string and orphanDependents a boolean");
+    }
+    if (propagation_set(c, prop, json_string_value(jpol),
+                        json_is_boolean(jorph) ? json_is_true(jorph) : -1) != 0) {
+        json_decref(doc);
+        return FL_EFAIL;
+    }
     json_t *p = json_object_get(doc, "preconditions");
     json_t *juid = json_object_get(p, "uid"), *jrv = json_object_get(p, "resourceVersion");
     if ((p && !json_is_object(p) && !json_is_null(p)) || (juid && !json_is_string(juid)) ||
@@ -519,13 +697,99 @@ static int delete_namespace_contents(struct fl_call *c, const char *ns)
     return FL_OK;
 }
 
+static bool has_finalizer(const json_t *fins, const char *f)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(fins, i, v)
+    {
+        if (json_is_string(v) && !strcmp(json_string_value(v), f))
+            return true;
+    }
+    return false;
+}
+
+/* Give the object at key the garbage collector's finalizers that the
+ * propagation asks for ("orphan" for Orphan, "foregroundDeletion" for
+ * Foreground, neither for Background), before it is deleted; the collector
+ * (controllers/gc.c) does the rest. As kube-apiserver's
+ * deletionFinalizersForGarbageCollection: without a choice the object's own
+ * finalizers stand, else the type's default (orphan for the legacy
+ * replicationcontrollers/v1 and the beta workload versions, background for
+ * everything else). Preconditions are checked here because the update
+ * moves the resourceVersion; *gone is set when the update removed the last
+ * finalizer of an object already being deleted (*o: its final version). */
+static int gc_finalizers(struct fl_call *c, const char *key, const struct propagation *prop,
+                         struct fl_store_precond *pre, struct fl_obj **o, bool *gone)
+{
+    struct fl_obj *cur = NULL;
+    json_t *doc = NULL;
+    int rc = FL_OK;
+    *gone = false;
+    if (fl_store_get(c->api->store, &c->res, key, &cur, &c->err) != 0) {
+        fl_err_clear(&c->err);
+        return FL_OK; /* the delete says NotFound */
+    }
+    const struct fl_meta *m = fl_obj_meta(cur);
+    if ((pre->uid && pre->uid[0] && strcmp(pre->uid, m->uid) != 0) ||
+        (pre->rev && pre->rev != cur->rev))
+        goto out; /* the delete says Conflict */
+    bool has_orphan = has_finalizer(m->finalizers, "orphan");
+    bool has_fg = has_finalizer(m->finalizers, "foregroundDeletion");
+    bool orphan, fg;
+    const struct fl_rtype *t = c->r.type;
+    if (prop->orphan >= 0) {
+        orphan = prop->orphan;
+        fg = false;
+    } else if (prop->policy[0]) {
+        orphan = !strcmp(prop->policy, "Orphan");
+        fg = !strcmp(prop->policy, "Foreground");
+    } else if (has_orphan || has_fg) {
+        goto out;
+    } else {
+        orphan = (!t->group[0] && !strcmp(t->resource, "replicationcontrollers")) ||
+                 ((!strcmp(t->group, "apps") || !strcmp(t->group, "extensions")) &&
+                  strcmp(t->version, "v1") != 0);
+        fg = false;
+    }
+    if (orphan == has_orphan && fg == has_fg)
+        goto out;
+    doc = fl_obj_json(cur);
+    if (!doc) {
+        rc = fl_errf(&c->err, 500, "InternalError", "stored object %s is corrupt", key);
+        goto out;
+    }
+    json_t *md = fl_json_metadata(doc);
+    json_t *fins = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(m->finalizers, i, v)
+    {
+        const char *f = json_is_string(v) ? json_string_value(v) : "";
+        if (strcmp(f, "orphan") != 0 && strcmp(f, "foregroundDeletion") != 0)
+            json_array_append(fins, v);
+    }
+    if (orphan)
+        json_array_append_new(fins, json_string("orphan"));
+    if (fg)
+        json_array_append_new(fins, json_string("foregroundDeletion"));
+    json_object_set_new(md, "finalizers", fins);
+    rc = fl_store_update(c->api->store, &c->res, key, doc, o, gone, &c->err);
+    pre->rev = 0; /* checked above */
+out:
+    json_decref(doc);
+    fl_obj_unref(cur);
+    return rc;
+}
+
 void fl_write_delete(struct fl_call *c)
 {
     char key[FL_KEY_MAX], uid[64];
     struct fl_store_precond pre;
+    struct propagation prop;
     struct fl_obj *o = NULL;
     bool deleted;
-    if (no_subresource(c) != 0 || delete_options(c, &pre, uid, sizeof(uid)) != 0)
+    if (no_subresource(c) != 0 || delete_options(c, &pre, uid, sizeof(uid), &prop) != 0)
         return fl_call_reply_err(c);
     fl_call_key(c, c->r.name, key);
     if (!strcmp(c->r.type->resource, "namespaces")) {
@@ -536,8 +800,14 @@ void fl_write_delete(struct fl_call *c)
         if (delete_namespace_contents(c, c->r.name) != 0)
             return fl_call_reply_err(c);
     }
-    if (fl_store_delete(c->api->store, &c->res, key, &pre, &o, &deleted, &c->err) != 0)
+    if (gc_finalizers(c, key, &prop, &pre, &o, &deleted) != 0)
         return fl_call_reply_err(c);
+    if (!deleted) {
+        fl_obj_unref(o);
+        o = NULL;
+        if (fl_store_delete(c->api->store, &c->res, key, &pre, &o, &deleted, &c->err) != 0)
+            return fl_call_reply_err(c);
+    }
     if (deleted) {
         json_t *st = fl_status_success(c->r.type->group, c->r.type->resource, c->r.name,
                                        fl_obj_meta(o)->uid);

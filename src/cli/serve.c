@@ -23,6 +23,7 @@
 #include "api/http.h"
 #include "api/tls.h"
 #include "cli/cli.h"
+#include "controllers/gc.h"
 #include "core/loop.h"
 #include "store/store.h"
 
@@ -192,6 +193,7 @@ int fl_cmd_serve(int argc, char **argv)
     struct fl_backend *backend = NULL;
     struct fl_store *store = NULL;
     struct fl_api *api = NULL;
+    struct fl_gc *gc = NULL;
     struct event *sigint = NULL, *sigterm = NULL;
     struct event_base *base = fl_loop_base_new();
     FL_ASSERT(base != NULL);
@@ -212,7 +214,8 @@ int fl_cmd_serve(int argc, char **argv)
         goto out;
     }
     if (fl_store_open(backend, &opts, &store, &err) != 0 ||
-        fl_api_new(base, store, &api, &err) != 0 || fl_api_listen(api, listen, &err) != 0)
+        fl_api_new(base, store, &api, &err) != 0 || fl_gc_start(base, store, &gc, &err) != 0 ||
+        fl_api_listen(api, listen, &err) != 0)
         goto out;
     fl_http_set_default_sec(NULL); /* the listener has what it needs */
     if (sec.kubeconfig && security_kubeconfig(&sec, ip, fl_api_port(api), &err) != 0)
@@ -239,6 +242,7 @@ out:
         event_free(sigint);
     if (sigterm)
         event_free(sigterm);
+    fl_gc_stop(gc);
     fl_api_free(api);
     security_release(&sec); /* after the listener that borrowed the authenticator */
     fl_store_free(store);

@@ -16,7 +16,7 @@
 struct fl_err_cause {
     char type[32];    /* FieldValueInvalid, FieldValueRequired, ... */
     char field[128];  /* metadata.name */
-    char message[256];
+    char message[768]; /* upstream's name messages quote a regex: ~300 chars */
 };
 
 struct fl_err {

@@ -259,18 +259,22 @@ void fl_quantity_format(const struct fl_quantity *q, char *buf, size_t len)
     enum fl_quantity_format format = q->format;
     if (format == FL_QTY_BINARY_SI) {
         __int128 v;
-        if (!as_integer(q, &v) || (v > -1024 && v < 1024)) {
-            format = FL_QTY_DECIMAL_SI; /* would round, or is below 1Ki */
-        } else {
-            size_t k = 0;
+        size_t k = 0;
+        if (as_integer(q, &v) && (v <= -1024 || v >= 1024))
             while (k + 1 < FL_ARRAY_LEN(bin_suffixes) && v % 1024 == 0) {
                 v /= 1024;
                 k++;
             }
+        if (k > 0) {
             i128_str(v, num, sizeof(num));
             snprintf(buf, len, "%s%s", num, bin_suffixes[k]);
             return;
         }
+        /* Below 1Ki, not whole, or not a multiple of 1Ki: upstream prints
+         * the bare number here, which reads back (and is served) as
+         * decimal; print that decimal form directly so this is a fixed
+         * point. */
+        format = FL_QTY_DECIMAL_SI;
     }
     __int128 m = q->mant;
     int e = q->exp;

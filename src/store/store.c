@@ -349,7 +349,10 @@ int fl_store_create(struct fl_store *s, const struct fl_store_res *r, const char
     now_rfc3339(s, ts, sizeof(ts));
     json_object_set_new(md, "uid", json_string(uid));
     set_rv(md, rev);
-    json_object_set_new(md, "generation", json_integer(1));
+    if (r->generation)
+        json_object_set_new(md, "generation", json_integer(1));
+    else
+        json_object_del(md, "generation");
     json_object_set_new(md, "creationTimestamp", json_string(ts));
     json_object_del(md, "deletionTimestamp");
     json_object_del(md, "deletionGracePeriodSeconds");
@@ -450,6 +453,16 @@ static int remove_node(struct fl_store *s, struct node *n, struct fl_obj **out,
     return FL_OK;
 }
 
+/* md[key] = omd[key], or absent when omd has none. */
+static void kept_member(json_t *md, const json_t *omd, const char *key)
+{
+    json_t *v = json_object_get(omd, key);
+    if (v)
+        json_object_set(md, key, v);
+    else
+        json_object_del(md, key);
+}
+
 int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char *key,
                     json_t *doc, struct fl_obj **out, bool *deleted, struct fl_err *err)
 {
@@ -488,24 +501,31 @@ int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char
     /* Fields the system owns are kept from the stored object. */
     static const char *const kept[] = {"uid", "creationTimestamp", "deletionTimestamp",
                                        "deletionGracePeriodSeconds"};
-    for (size_t i = 0; i < FL_ARRAY_LEN(kept); i++) {
-        json_t *v = json_object_get(omd, kept[i]);
-        if (v)
-            json_object_set(md, kept[i], v);
-        else
-            json_object_del(md, kept[i]);
+    for (size_t i = 0; i < FL_ARRAY_LEN(kept); i++)
+        kept_member(md, omd, kept[i]);
+    if (r->generation) {
+        json_int_t gen = json_integer_value(json_object_get(omd, "generation"));
+        if (gen <= 0)
+            gen = 1;
+        if (spec_changed(old, doc))
+            gen++;
+        json_object_set_new(md, "generation", json_integer(gen));
+    } else {
+        kept_member(md, omd, "generation");
     }
-    json_int_t gen = json_integer_value(json_object_get(omd, "generation"));
-    if (gen <= 0)
-        gen = 1;
-    if (spec_changed(old, doc))
-        gen++;
-    json_object_set_new(md, "generation", json_integer(gen));
 
     json_t *fin = json_object_get(md, "finalizers");
     bool gone = json_object_get(omd, "deletionTimestamp") && json_array_size(fin) == 0;
+    /* An update that changes nothing is not a write (no new revision, no
+     * event), as in kube-apiserver. */
+    set_rv(md, n->obj->rev);
+    if (!gone && json_equal(doc, old)) {
+        if (out)
+            *out = fl_obj_ref(n->obj);
+        rc = FL_OK;
+        goto out;
+    }
     if (r->dry_run) {
-        set_rv(md, n->obj->rev);
         if (out)
             *out = gone ? fl_obj_ref(n->obj) : fl_obj_from_json(key, doc, n->obj->create_rev, n->obj->rev);
         *deleted = gone;
@@ -571,8 +591,10 @@ int fl_store_delete(struct fl_store *s, const struct fl_store_res *r, const char
     now_rfc3339(s, ts, sizeof(ts));
     json_object_set_new(md, "deletionTimestamp", json_string(ts));
     json_object_set_new(md, "deletionGracePeriodSeconds", json_integer(0));
-    json_int_t gen = json_integer_value(json_object_get(md, "generation"));
-    json_object_set_new(md, "generation", json_integer(gen + 1));
+    if (r->generation) {
+        json_int_t gen = json_integer_value(json_object_get(md, "generation"));
+        json_object_set_new(md, "generation", json_integer(gen + 1));
+    }
     rc = replace(s, n, doc, out, err);
     json_decref(doc);
     return rc;

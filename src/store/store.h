@@ -60,11 +60,16 @@ void fl_store_key(char *buf, const char *group, const char *resource, const char
 /* The resource a call is about (it names objects in error messages), and
  * whether the call only checks: a dry run does every check and returns the
  * object as it would be stored, but changes nothing (create: no
- * resourceVersion yet; update: the old one; delete: the object as it is). */
+ * resourceVersion yet; update: the old one; delete: the object as it is).
+ * With `generation` (workloads, custom resources: the kinds whose upstream
+ * strategy sets it) objects get 1 on create and a bump whenever something
+ * outside metadata and status changes; without it the store keeps whatever
+ * generation the stored object has (none, for objects it created). */
 struct fl_store_res {
     const char *group;    /* "" for core */
     const char *resource; /* plural, e.g. "configmaps" */
     bool dry_run;
+    bool generation;      /* the store manages metadata.generation for this kind */
 };
 
 /* Point read. On success *out is a new reference. 404 NotFound otherwise. */
@@ -81,7 +86,8 @@ int fl_store_create(struct fl_store *s, const struct fl_store_res *r, const char
  * metadata.resourceVersion is set it must equal the stored one (else 409
  * Conflict). uid, creationTimestamp and deletionTimestamp are kept from the
  * stored object; generation bumps when anything outside metadata and status
- * changed. If the object is being deleted and doc has no finalizers left, the
+ * changed. An update that changes nothing writes nothing: *out is the stored
+ * version. If the object is being deleted and doc has no finalizers left, the
  * object is deleted instead (*deleted = true). 404 if absent. */
 int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char *key,
                     json_t *doc, struct fl_obj **out, bool *deleted,

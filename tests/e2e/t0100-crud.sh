@@ -52,7 +52,7 @@ api POST $CM "$(cm_json cm1 '{"a":"1"}' '{"app":"web"}')"
 assert_status 201
 assert_json "d['kind'] == 'ConfigMap' and d['apiVersion'] == 'v1'"
 assert_json "d['metadata']['name'] == 'cm1' and d['metadata']['namespace'] == 'team-a'"
-assert_json "d['metadata']['generation'] == 1 and d['data'] == {'a': '1'}"
+assert_json "'generation' not in d['metadata'] and d['data'] == {'a': '1'}"
 rv1=$(json "d['metadata']['resourceVersion']")
 uid=$(json "d['metadata']['uid']")
 cts=$(json "d['metadata']['creationTimestamp']")
@@ -62,21 +62,22 @@ api GET $CM/cm1
 assert_status 200
 assert_json "d['metadata']['resourceVersion'] == '$rv1' and d['data'] == {'a': '1'}"
 
-# data changes: new revision, generation 2, identity kept
+# data changes: new revision, identity kept (ConfigMaps have no generation,
+# as upstream; the generation rules are checked on a Deployment below)
 api PUT $CM/cm1 "$(cm_json cm1 '{"a":"2"}' '{"app":"web"}' "\"resourceVersion\":\"$rv1\"")"
 assert_status 200
 rv2=$(json "d['metadata']['resourceVersion']")
 rv_gt "$rv2" "$rv1" "update"
-assert_json "d['metadata']['generation'] == 2 and d['data'] == {'a': '2'}"
+assert_json "'generation' not in d['metadata'] and d['data'] == {'a': '2'}"
 assert_json "d['metadata']['uid'] == '$uid' and d['metadata']['creationTimestamp'] == '$cts'" "uid and creationTimestamp kept:"
 
-# labels only: new revision, same generation
+# labels only: new revision
 api PUT $CM/cm1 "$(cm_json cm1 '{"a":"2"}' '{"app":"web","tier":"fe"}' "\"resourceVersion\":\"$rv2\"")"
 assert_status 200
 rv3=$(json "d['metadata']['resourceVersion']")
 rv_gt "$rv3" "$rv2" "label update"
-assert_json "d['metadata']['generation'] == 2 and d['metadata']['labels'] == {'app': 'web', 'tier': 'fe'}" \
-    "a label-only update keeps the generation:"
+assert_json "'generation' not in d['metadata'] and d['metadata']['labels'] == {'app': 'web', 'tier': 'fe'}" \
+    "a label-only update:"
 assert_json "d['metadata']['uid'] == '$uid' and d['metadata']['creationTimestamp'] == '$cts'"
 # creationTimestamp in the body cannot overwrite the stored one; a uid that
 # differs is a failed precondition (as upstream)
@@ -103,7 +104,28 @@ api PUT $CM/cm1 "$(cm_json cm1 '{"a":"3"}' '{"app":"web","tier":"fe"}')"
 assert_status 200
 rv4=$(json "d['metadata']['resourceVersion']")
 rv_gt "$rv4" "$rv3" "unconditional update"
-assert_json "d['metadata']['generation'] == 3 and d['data'] == {'a': '3'}"
+assert_json "'generation' not in d['metadata'] and d['data'] == {'a': '3'}"
+
+# generation: kinds whose upstream strategy has one (workloads, Karmada's
+# types) get 1 on create and a bump when the spec changes, not on labels.
+DEP=/apis/apps/v1/namespaces/team-a/deployments
+dep_json() { # replicas, labels
+    printf '{"metadata":{"name":"gen","labels":%s},"spec":{"replicas":%s,"selector":{"matchLabels":{"app":"gen"}},"template":{"metadata":{"labels":{"app":"gen"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}' "$2" "$1"
+}
+api POST $DEP "$(dep_json 1 '{}')"
+assert_status 201
+assert_json "d['metadata']['generation'] == 1" "a new deployment:"
+api PUT $DEP/gen "$(dep_json 1 '{"x":"y"}')"
+assert_status 200
+assert_json "d['metadata']['generation'] == 1" "a label-only update keeps the generation:"
+api PUT $DEP/gen "$(dep_json 2 '{"x":"y"}')"
+assert_status 200
+assert_json "d['metadata']['generation'] == 2" "a spec change bumps the generation:"
+rvd=$(json "d['metadata']['resourceVersion']")
+api PUT $DEP/gen "$(dep_json 2 '{"x":"y"}')"
+assert_status 200
+assert_json "d['metadata']['resourceVersion'] == '$rvd' and d['metadata']['generation'] == 2" \
+    "an update that changes nothing is no write:"
 
 # update of a missing object, name differing from the URL
 api PUT $CM/nope "$(cm_json nope)"
@@ -360,7 +382,7 @@ if a != b:
 EOF
 done
 api GET $CM/cm1
-assert_json "d['metadata']['resourceVersion'] == '$rv4' and d['metadata']['uid'] == '$uid' and d['metadata']['generation'] == 3"
+assert_json "d['metadata']['resourceVersion'] == '$rv4' and d['metadata']['uid'] == '$uid' and 'generation' not in d['metadata']"
 api POST $CM "$(cm_json after-restart)"
 assert_status 201
 rv_gt "$(json "d['metadata']['resourceVersion']")" "$rv_before" "first write after restart"
