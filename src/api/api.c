@@ -280,6 +280,7 @@ static void do_get(struct fl_call *c)
     fl_call_key(c, c->r.name, key);
     if (fl_store_get(c->api->store, &c->res, key, &o, &c->err) != 0)
         return fl_call_reply_err(c);
+    fl_crd_convert(c->r.type, &o);
     enum fl_render r = fl_table_negotiate(c->req, false);
     if (r == FL_RENDER_TABLE) {
         json_t *t = fl_table_new(c->r.type, o->rev, NULL, true);
@@ -399,6 +400,8 @@ static void do_list(struct fl_call *c)
     int rc = fl_store_list(c->api->store, prefix, &f, limit,
                            cont ? cont : fl_call_query(c, "continue"), &l, &c->err);
     fl_call_filter_release(&f);
+    for (size_t i = 0; rc == 0 && i < l.n; i++)
+        fl_crd_convert(c->r.type, &l.items[i]);
     if (rc != 0 && cont && c->err.code == 410)
         fl_errf(&c->err, 410, "Expired", "too old resource version: %s",
                 fl_call_query(c, "resourceVersion"));

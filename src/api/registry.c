@@ -17,8 +17,8 @@
  * namespaced types, then the kind's own. */
 #define META "metadata.name", "metadata.namespace"
 
-static const struct fl_scale_paths workload_scale = {"spec.replicas", "status.replicas",
-                                                     "status.selector"};
+/* Built-in workloads: the Scale's selector is spec.selector in string form. */
+static const struct fl_scale_paths workload_scale = {"spec.replicas", "status.replicas", NULL};
 
 static const struct fl_rtype builtins[] = {
     /* core/v1 */

@@ -23,7 +23,8 @@
 struct fl_scale_paths {
     const char *spec_replicas;   /* "spec.replicas" */
     const char *status_replicas; /* "status.replicas" */
-    const char *label_selector;  /* "status.selector" or NULL */
+    const char *label_selector;  /* a CRD's labelSelectorPath ("status.selector"),
+                                    a string; NULL: spec.selector (built-ins) */
 };
 
 struct fl_rtype {

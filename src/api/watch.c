@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/crd.h"
 #include "api/status.h"
 
 #define BOOKMARK_INTERVAL 60 /* seconds between bookmarks, when asked for */
@@ -52,6 +53,8 @@ static void mark_dirty(struct stream *st)
 
 static void add_event(struct stream *st, const char *type, struct fl_obj *o)
 {
+    fl_obj_ref(o);
+    fl_crd_convert(st->type, &o); /* served version of a CRD's object */
     evbuffer_add_printf(st->out, "{\"type\":\"%s\",\"object\":", type);
     if (st->render == FL_RENDER_JSON) {
         evbuffer_add(st->out, o->bytes, o->len);
@@ -71,6 +74,7 @@ static void add_event(struct stream *st, const char *type, struct fl_obj *o)
         json_decref(doc);
     }
     evbuffer_add(st->out, "}\n", 2);
+    fl_obj_unref(o);
     mark_dirty(st);
 }
 

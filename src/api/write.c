@@ -23,6 +23,7 @@
 #include "api/api_int.h"
 #include "api/apply.h"
 #include "api/clusterip.h"
+#include "api/crd.h"
 #include "api/openapi.h"
 #include "api/patch.h"
 #include "api/registry.h"
@@ -58,6 +59,7 @@ static int current(struct fl_call *c, struct fl_obj **o, json_t **doc)
         *o = NULL;
         return fl_errf(&c->err, 500, "InternalError", "stored object %s is corrupt", key);
     }
+    fl_crd_convert_json(c->r.type, *doc);
     return FL_OK;
 }
 
@@ -242,7 +244,14 @@ static json_t *scale_of(const struct fl_rtype *t, const json_t *doc)
                               (json_int_t)json_integer_value(spec_r), "status", "replicas",
                               (json_int_t)json_integer_value(stat_r));
     char sel[1024];
-    selector_string(json_object_get(json_object_get(doc, "spec"), "selector"), sel, sizeof(sel));
+    const char *path_sel = t->scale->label_selector
+                               ? json_string_value(at_path(doc, t->scale->label_selector))
+                               : NULL;
+    if (path_sel)
+        snprintf(sel, sizeof(sel), "%s", path_sel);
+    else
+        selector_string(json_object_get(json_object_get(doc, "spec"), "selector"), sel,
+                        sizeof(sel));
     if (sel[0])
         json_object_set_new(json_object_get(scale, "status"), "selector", json_string(sel));
     return scale;

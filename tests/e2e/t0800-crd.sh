@@ -326,26 +326,21 @@ assert_error 422 Invalid 'spec.clusters[1]'
 api GET /apis/example.com/v1beta1/widgets/w1
 assert_status 200
 assert_json "d['metadata']['name'] == 'w1' and d['spec']['anything'] == 'kept'"
-if [ "$(json "d['apiVersion']")" != example.com/v1beta1 ]; then
-    # TODO(lead): drop this branch once api.c/watch.c/write.c call
-    # fl_crd_convert / fl_crd_convert_json (see api/crd.h).
-    echo "note: GET through v1beta1 answers apiVersion $(json "d['apiVersion']"): fl_crd_convert is not wired into the read path yet; conversion checks skipped" >&2
-else
-    api GET /apis/example.com/v1beta1/widgets
-    assert_json "d['apiVersion'] == 'example.com/v1beta1' and [i['apiVersion'] for i in d['items']] == ['example.com/v1beta1']"
-    api GET /apis/example.com/v1alpha1/widgets/w1
-    assert_json "d['apiVersion'] == 'example.com/v1alpha1'"
-    # A patch through the other version applies to the object as it serves it.
-    api -H 'Content-Type: application/merge-patch+json' PATCH /apis/example.com/v1beta1/widgets/w1 '{"spec":{"anything":"changed"}}'
-    assert_status 200
-    assert_json "d['apiVersion'] == 'example.com/v1beta1' and d['spec']['anything'] == 'changed'"
-    watch_start w1beta "/apis/example.com/v1beta1/widgets?watch=true&fieldSelector=metadata.name%3Dw1"
-    watch_wait w1beta 1
-    watch_stop w1beta
-    assert_eq "example.com/v1beta1" "$(watch_events w1beta "e['object']['apiVersion']" | head -1)" "watch through v1beta1"
-    ok get widgets.v1beta1.example.com w1 -o 'jsonpath={.apiVersion} {.spec.anything}'
-    assert_eq "example.com/v1beta1 changed" "$OUT" "kubectl get through v1beta1"
-fi
+assert_json "d['apiVersion'] == 'example.com/v1beta1'"
+api GET /apis/example.com/v1beta1/widgets
+assert_json "d['apiVersion'] == 'example.com/v1beta1' and [i['apiVersion'] for i in d['items']] == ['example.com/v1beta1']"
+api GET /apis/example.com/v1alpha1/widgets/w1
+assert_json "d['apiVersion'] == 'example.com/v1alpha1'"
+# A patch through the other version applies to the object as it serves it.
+api -H 'Content-Type: application/merge-patch+json' PATCH /apis/example.com/v1beta1/widgets/w1 '{"spec":{"anything":"changed"}}'
+assert_status 200
+assert_json "d['apiVersion'] == 'example.com/v1beta1' and d['spec']['anything'] == 'changed'"
+watch_start w1beta "/apis/example.com/v1beta1/widgets?watch=true&fieldSelector=metadata.name%3Dw1"
+watch_wait w1beta 1
+watch_stop w1beta
+assert_eq "example.com/v1beta1" "$(watch_events w1beta "e['object']['apiVersion']" | head -1)" "watch through v1beta1"
+ok get widgets.v1beta1.example.com w1 -o 'jsonpath={.apiVersion} {.spec.anything}'
+assert_eq "example.com/v1beta1 changed" "$OUT" "kubectl get through v1beta1"
 
 # ---- names taken by a built-in type -----------------------------------------
 
