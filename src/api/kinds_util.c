@@ -194,30 +194,9 @@ void kv_toolong(struct fl_err *err, const char *path, long long max)
     fl_err_cause(err, "FieldValueTooLong", path, "Too long: must have at most %lld bytes", max);
 }
 
-static const char *json_type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-        return "integer";
-    case JSON_REAL:
-        return "number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "boolean";
-    default:
-        return "null";
-    }
-}
-
 void kv_type(struct fl_err *err, const char *path, const json_t *v, const char *want)
 {
-    const char *got = json_type_name(v);
+    const char *got = fl_json_type_name(v);
     fl_err_cause(err, "FieldValueTypeInvalid", path,
                  "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"", got, path, want,
                  got);

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/obj.h"
+
 #define PATH_LEN 512
 #define VALUE_LEN 120 /* a bad value as quoted in a message */
 #define PATTERN_MAX 4096
@@ -292,27 +294,6 @@ static void pop(struct vctx *c, size_t old)
 {
     c->len = old;
     c->path[old] = '\0';
-}
-
-static const char *type_of(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-        return "integer";
-    case JSON_REAL:
-        return "number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "boolean";
-    default:
-        return "null";
-    }
 }
 
 static bool integral(const json_t *v)
@@ -962,7 +943,7 @@ static void validate(const json_t *s, const json_t *v, struct vctx *c, bool root
         return;
     if (depth > FL_SCHEMA_MAX_DEPTH) {
         problem(c, "FieldValueInvalid",
-                "Invalid value: \"%s\": %s in body is nested deeper than %d levels", type_of(v),
+                "Invalid value: \"%s\": %s in body is nested deeper than %d levels", fl_json_type_name(v),
                 c->path, FL_SCHEMA_MAX_DEPTH);
         return;
     }
@@ -971,13 +952,13 @@ static void validate(const json_t *s, const json_t *v, struct vctx *c, bool root
     /* A value of the wrong type is reported once, with nothing else. */
     if (flag(s, "x-kubernetes-int-or-string")) {
         if (!json_is_string(v) && !integral(v)) {
-            type_problem(c, "integer,string", type_of(v));
+            type_problem(c, "integer,string", fl_json_type_name(v));
             return;
         }
     } else {
         const char *type = json_string_value(json_object_get(s, "type"));
         if (type && !type_ok(type, v)) {
-            type_problem(c, type, type_of(v));
+            type_problem(c, type, fl_json_type_name(v));
             return;
         }
     }

@@ -63,16 +63,6 @@ static int current(struct fl_call *c, struct fl_obj **o, json_t **doc)
     return FL_OK;
 }
 
-/* Set member `key` of dst to src's (or remove it when src has none). */
-static void copy_member(json_t *dst, const json_t *src, const char *key)
-{
-    json_t *v = json_object_get(src, key);
-    if (v)
-        json_object_set(dst, key, v);
-    else
-        json_object_del(dst, key);
-}
-
 /* Value at a dotted path (borrowed), or NULL. */
 static json_t *at_path(const json_t *doc, const char *path)
 {
@@ -155,13 +145,13 @@ static void store_update(struct fl_call *c, const json_t *cur, json_t *next, boo
          * client checks against) stays as stored. */
         json_t *rv = json_incref(json_object_get(md, "resourceVersion"));
         json_t *merged = json_deep_copy(cur);
-        copy_member(merged, next, "status");
+        fl_json_copy_member(merged, next, "status");
         if (rv)
             json_object_set_new(fl_json_metadata(merged), "resourceVersion", rv);
         json_decref(next);
         next = merged;
     } else if (t->status && cur) {
-        copy_member(next, cur, "status");
+        fl_json_copy_member(next, cur, "status");
     }
     if (fl_call_prepare(c, next, false) != 0)
         goto fail;
@@ -236,7 +226,7 @@ static json_t *scale_of(const struct fl_rtype *t, const json_t *doc)
     static const char *const keep[] = {"name", "namespace", "uid", "resourceVersion",
                                        "creationTimestamp"};
     for (size_t i = 0; i < FL_ARRAY_LEN(keep); i++)
-        copy_member(smd, md, keep[i]);
+        fl_json_copy_member(smd, md, keep[i]);
     json_t *spec_r = at_path(doc, t->scale->spec_replicas);
     json_t *stat_r = at_path(doc, t->scale->status_replicas);
     json_t *scale = json_pack("{s:s,s:s,s:o,s:{s:I},s:{s:I}}", "kind", "Scale", "apiVersion",

@@ -75,6 +75,36 @@ const char *fl_json_str(const json_t *obj, const char *key)
     return s ? s : "";
 }
 
+void fl_json_copy_member(json_t *dst, const json_t *src, const char *key)
+{
+    json_t *v = json_object_get(src, key);
+    if (v)
+        json_object_set(dst, key, v);
+    else
+        json_object_del(dst, key);
+}
+
+const char *fl_json_type_name(const json_t *v)
+{
+    switch (v ? json_typeof(v) : JSON_NULL) {
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+        return "integer";
+    case JSON_REAL:
+        return "number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "boolean";
+    default:
+        return "null";
+    }
+}
+
 json_t *fl_json_metadata(json_t *doc)
 {
     json_t *md = json_object_get(doc, "metadata");

@@ -71,6 +71,11 @@ const struct fl_meta *fl_obj_meta(struct fl_obj *o);
 json_t *fl_json_metadata(json_t *doc);
 /* String member or "" (borrowed). */
 const char *fl_json_str(const json_t *obj, const char *key);
+/* dst[key] = src[key] (a shared reference), or no dst[key] when src has none. */
+void fl_json_copy_member(json_t *dst, const json_t *src, const char *key);
+/* The JSON Schema type name of v: "object", "array", "string", "integer",
+ * "number", "boolean" or "null". */
+const char *fl_json_type_name(const json_t *v);
 
 /* RFC 3339 UTC timestamp with second precision into buf (>= 21 bytes). */
 void fl_time_rfc3339(int64_t unix_seconds, char *buf, size_t len);

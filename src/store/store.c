@@ -453,16 +453,6 @@ static int remove_node(struct fl_store *s, struct node *n, struct fl_obj **out,
     return FL_OK;
 }
 
-/* md[key] = omd[key], or absent when omd has none. */
-static void kept_member(json_t *md, const json_t *omd, const char *key)
-{
-    json_t *v = json_object_get(omd, key);
-    if (v)
-        json_object_set(md, key, v);
-    else
-        json_object_del(md, key);
-}
-
 int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char *key,
                     json_t *doc, struct fl_obj **out, bool *deleted, struct fl_err *err)
 {
@@ -502,7 +492,7 @@ int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char
     static const char *const kept[] = {"uid", "creationTimestamp", "deletionTimestamp",
                                        "deletionGracePeriodSeconds"};
     for (size_t i = 0; i < FL_ARRAY_LEN(kept); i++)
-        kept_member(md, omd, kept[i]);
+        fl_json_copy_member(md, omd, kept[i]);
     if (r->generation) {
         json_int_t gen = json_integer_value(json_object_get(omd, "generation"));
         if (gen <= 0)
@@ -511,7 +501,7 @@ int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char
             gen++;
         json_object_set_new(md, "generation", json_integer(gen));
     } else {
-        kept_member(md, omd, "generation");
+        fl_json_copy_member(md, omd, "generation");
     }
 
     json_t *fin = json_object_get(md, "finalizers");
