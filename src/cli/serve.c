@@ -195,6 +195,7 @@ int fl_cmd_serve(int argc, char **argv)
     struct fl_api *api = NULL;
     struct fl_gc *gc = NULL;
     struct event *sigint = NULL, *sigterm = NULL;
+    fl_alloc_server_tuning();
     struct event_base *base = fl_loop_base_new();
     FL_ASSERT(base != NULL);
     signal(SIGPIPE, SIG_IGN);
