@@ -4,7 +4,6 @@
  */
 #include "core/alloc.h"
 
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,13 +62,6 @@ char *fl_xasprintf(const char *fmt, ...)
     if (n < 0)
         oom(0);
     return s;
-}
-
-void fl_alloc_server_tuning(void)
-{
-    mallopt(M_TOP_PAD, 16 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
 }
 
 void fl_assert_fail(const char *expr, const char *file, int line)

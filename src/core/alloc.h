@@ -19,13 +19,6 @@ char *fl_xstrndup(const char *s, size_t n);
 /* printf into a new heap string (never NULL). */
 char *fl_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Tune glibc malloc for a long-running server that allocates and frees many
- * small objects per request and keeps a large heap: a bigger top pad and
- * trim threshold stop the heap from shrinking and growing back every turn
- * (measured: +10% durable creates/s), and buffers up to 4 MiB (a large
- * LIST body) come from the heap instead of fresh mmaps. Call once at start. */
-void fl_alloc_server_tuning(void);
-
 void fl_assert_fail(const char *expr, const char *file, int line) __attribute__((noreturn));
 
 #define FL_ASSERT(x) ((x) ? (void)0 : fl_assert_fail(#x, __FILE__, __LINE__))
