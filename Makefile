@@ -44,7 +44,8 @@ build/$(1)/libflotilla.a: $$($(1)_OBJ)
 	ar rcs $$@ $$^
 
 build/$(1)/flotilla: build/$(1)/obj/cli/main.o build/$(1)/libflotilla.a
-	$$(CC) $(2) $$^ $$(shell pkg-config --libs $(PKGS)) -lm -o $$@
+	$$(CC) $(2) build/$(1)/obj/cli/main.o -Wl,--whole-archive build/$(1)/libflotilla.a \
+	    -Wl,--no-whole-archive $$(shell pkg-config --libs $(PKGS)) -lm -o $$@
 
 -include $$(patsubst src/%.c,build/$(1)/obj/%.d,$$(LIB_SRC) src/cli/main.c)
 endef

@@ -504,10 +504,56 @@ static void do_watch(struct fl_call *c)
                  is_true(bm), &how);
 }
 
+/* GET of a computed type: the extension answers (JSON only). */
+static void do_computed(struct fl_call *c)
+{
+    struct fl_store_filter f;
+    json_t *out = NULL;
+    if (evhttp_request_get_command(c->req) != EVHTTP_REQ_GET || c->r.watch ||
+        is_true(fl_call_query(c, "watch")) || c->r.sub[0]) {
+        fl_errf(&c->err, 405, "MethodNotAllowed",
+                "the server does not allow this method on the requested resource");
+        return fl_call_reply_err(c);
+    }
+    if (!c->api->ext.get) {
+        fl_errf(&c->err, 503, "ServiceUnavailable", "the server is currently unable to handle the request");
+        return fl_call_reply_err(c);
+    }
+    if (fl_call_filter(c, &f) != 0)
+        return fl_call_reply_err(c);
+    int rc = c->api->ext.get(c->api->ext.ctx, c->r.type, c->r.ns, c->r.name, f.labels, &out,
+                             &c->err);
+    fl_call_filter_release(&f);
+    if (rc != 0)
+        return fl_call_reply_err(c);
+    fl_api_reply_json(c->api, c->req, 200, out);
+    json_decref(out);
+}
+
+/* GET of a subresource only the extension knows (pods/log). */
+static void do_ext_sub(struct fl_call *c)
+{
+    struct evbuffer *b = evbuffer_new();
+    FL_ASSERT(b != NULL);
+    if (c->api->ext.get_sub(c->api->ext.ctx, c->r.type, c->r.ns, c->r.name, c->r.sub, &c->q, b,
+                            &c->err) != 0) {
+        evbuffer_free(b);
+        return fl_call_reply_err(c);
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Type",
+                      "text/plain");
+    fl_http_reply(c->api->http, c->req, 200, b);
+}
+
 static void dispatch(struct fl_call *c)
 {
     enum evhttp_cmd_type m = evhttp_request_get_command(c->req);
     const struct fl_rtype *t = c->r.type;
+    if (t->computed)
+        return do_computed(c);
+    if (c->r.sub[0] && c->r.name[0] && m == EVHTTP_REQ_GET && c->api->ext.get_sub &&
+        strcmp(c->r.sub, "status") != 0 && strcmp(c->r.sub, "scale") != 0)
+        return do_ext_sub(c);
     const char *dry = fl_call_query(c, "dryRun");
     if (dry && strcmp(dry, "All") != 0) {
         fl_errf(&c->err, 400, "BadRequest", "Invalid dryRun value: %s (only \"All\" is supported)",
@@ -610,14 +656,16 @@ static int ensure_namespaces(struct fl_api *api, struct fl_err *err)
     return FL_OK;
 }
 
-int fl_api_new(struct event_base *base, struct fl_store *store, struct fl_api **out,
-               struct fl_err *err)
+int fl_api_new_opts(struct event_base *base, struct fl_store *store,
+                    const struct fl_api_opts *o, struct fl_api **out, struct fl_err *err)
 {
     struct fl_api *api = fl_xcalloc(1, sizeof(*api));
     api->base = base;
     api->store = store;
+    api->crds = !o->no_crds;
     LIST_INIT(&api->streams);
-    if (ensure_namespaces(api, err) != 0 || fl_crd_start(base, store, err) != 0) {
+    if (ensure_namespaces(api, err) != 0 ||
+        (api->crds && fl_crd_start(base, store, err) != 0)) {
         fl_api_free(api);
         return FL_EFAIL;
     }
@@ -625,13 +673,74 @@ int fl_api_new(struct event_base *base, struct fl_store *store, struct fl_api **
     return FL_OK;
 }
 
+int fl_api_new(struct event_base *base, struct fl_store *store, struct fl_api **out,
+               struct fl_err *err)
+{
+    return fl_api_new_opts(base, store, &(struct fl_api_opts){0}, out, err);
+}
+
 int fl_api_listen(struct fl_api *api, const char *addr, struct fl_err *err)
 {
     return fl_http_listen(api->base, addr, handle, api, &api->http, err);
 }
 
+int fl_api_listen_sec(struct fl_api *api, const char *addr, const struct fl_http_sec *sec,
+                      struct fl_err *err)
+{
+    if (fl_http_listen_sec(api->base, addr, sec, handle, api, &api->http, err) != 0)
+        return FL_EFAIL;
+    /* The port actually bound, so a relisten keeps it. */
+    const char *colon = strrchr(addr, ':');
+    snprintf(api->addr, sizeof(api->addr), "%.*s:%d", (int)(colon - addr), addr,
+             fl_http_port(api->http));
+    if (sec && sec->tls) {
+        SSL_CTX_up_ref(sec->tls);
+        api->tls = sec->tls;
+    }
+    api->auth = sec ? sec->auth : NULL;
+    return FL_OK;
+}
+
+void fl_api_unlisten(struct fl_api *api)
+{
+    fl_api_watch_free_all(api);
+    fl_http_free(api->http);
+    api->http = NULL;
+}
+
+int fl_api_relisten(struct fl_api *api, struct fl_err *err)
+{
+    if (api->http)
+        return FL_OK;
+    if (!api->addr[0])
+        return fl_errf(err, 500, "InternalError", "the API was not listening with fl_api_listen_sec");
+    struct fl_http_sec sec = {api->tls, api->auth};
+    if (fl_http_listen_sec(api->base, api->addr, &sec, handle, api, &api->http, err) != 0) {
+        err->code = 409;
+        return FL_EFAIL;
+    }
+    fl_http_set_delay(api->http, api->delay_ms);
+    return FL_OK;
+}
+
+void fl_api_set_delay(struct fl_api *api, uint32_t ms)
+{
+    api->delay_ms = ms;
+    if (api->http)
+        fl_http_set_delay(api->http, ms);
+}
+
+void fl_api_set_ext(struct fl_api *api, const struct fl_api_ext *ext)
+{
+    api->ext = *ext;
+}
+
 int fl_api_port(const struct fl_api *api)
 {
+    if (!api->http) { /* unlistened: the port it will listen on again */
+        const char *colon = strrchr(api->addr, ':');
+        return colon ? atoi(colon + 1) : 0;
+    }
     return fl_http_port(api->http);
 }
 
@@ -653,9 +762,11 @@ void fl_api_free(struct fl_api *api)
 {
     if (!api)
         return;
-    fl_crd_stop();
+    if (api->crds)
+        fl_crd_stop();
     fl_api_watch_free_all(api);
     fl_http_free(api->http);
+    SSL_CTX_free(api->tls);
     free(api->dirty);
     free(api);
 }

@@ -18,6 +18,13 @@ struct fl_api {
     struct event_base *base;
     struct fl_store *store;
     struct fl_http *http;
+    struct fl_api_ext ext;
+    bool crds; /* this API runs the (process-wide) CRD controller */
+    /* How fl_api_relisten listens again: the address bound, the security. */
+    char addr[64];
+    SSL_CTX *tls;               /* own reference */
+    const struct fl_auth *auth; /* borrowed */
+    uint32_t delay_ms;
     struct stream_list streams; /* open watch streams */
     struct stream **dirty;      /* streams with events to send this turn */
     size_t ndirty, dirty_cap;

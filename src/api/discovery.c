@@ -35,8 +35,10 @@ static json_t *string_array(const char *const *l)
     return a;
 }
 
-static json_t *verb_array(void)
+static json_t *verb_array(const struct fl_rtype *t)
 {
+    if (t->computed) /* read-only */
+        return json_pack("[s,s]", "get", "list");
     json_t *a = json_array();
     for (size_t i = 0; i < FL_ARRAY_LEN(verbs); i++)
         json_array_append_new(a, json_string(verbs[i]));
@@ -87,7 +89,7 @@ static json_t *aggregated_resource(const struct fl_rtype *t)
     json_t *r = json_pack("{s:s,s:o,s:s,s:s,s:o}", "resource", t->resource, "responseKind",
                           gvk(t->group, t->version, t->kind), "scope",
                           t->namespaced ? "Namespaced" : "Cluster", "singularResource",
-                          t->singular, "verbs", verb_array());
+                          t->singular, "verbs", verb_array(t));
     if (t->short_names)
         json_object_set_new(r, "shortNames", string_array(t->short_names));
     if (t->categories)
@@ -202,7 +204,7 @@ static json_t *legacy_resource(const struct fl_rtype *t, const char *sub, const 
         }
         return r;
     }
-    json_object_set_new(r, "verbs", verb_array());
+    json_object_set_new(r, "verbs", verb_array(t));
     if (t->short_names)
         json_object_set_new(r, "shortNames", string_array(t->short_names));
     if (t->categories)

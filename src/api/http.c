@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/auth.h"
@@ -42,6 +43,17 @@ struct fl_http {
     const struct fl_auth *auth; /* borrowed; NULL: no authentication */
     struct pending *q;
     size_t n, cap;
+    /* Requests held back by fl_http_set_delay, oldest first. */
+    uint32_t delay_ms;
+    struct held *held;
+    size_t nheld, held_cap;
+    struct event *release;
+};
+
+struct held {
+    struct evhttp_request *req;
+    struct evhttp_connection *conn;
+    int64_t due_ms; /* monotonic; INT64_MAX while hung */
 };
 
 const char *fl_http_phrase(int code)
@@ -134,9 +146,94 @@ static void reply_unauthorized(struct fl_http *h, struct evhttp_request *req)
     fl_http_reply(h, req, 401, b);
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void serve(struct fl_http *h, struct evhttp_request *req);
+
+static void arm_release(struct fl_http *h, int64_t ms)
+{
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    evtimer_add(h->release, &tv);
+}
+
+/* The connection of held requests closed: evhttp frees them. */
+static void held_conn_closed(struct evhttp_connection *conn, void *arg)
+{
+    struct fl_http *h = arg;
+    size_t k = 0;
+    for (size_t i = 0; i < h->nheld; i++)
+        if (h->held[i].conn != conn)
+            h->held[k++] = h->held[i];
+    h->nheld = k;
+}
+
+/* Serve the held requests that are due; wait for the next one. */
+static void release_held(evutil_socket_t fd, short what, void *arg)
+{
+    struct fl_http *h = arg;
+    int64_t now = mono_ms();
+    size_t k = 0, n = h->nheld;
+    struct held *due = fl_xcalloc(n ? n : 1, sizeof(*due));
+    size_t ndue = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (h->held[i].due_ms <= now)
+            due[ndue++] = h->held[i];
+        else
+            h->held[k++] = h->held[i];
+    }
+    h->nheld = k;
+    for (size_t i = 0; i < ndue; i++) {
+        evhttp_connection_set_closecb(due[i].conn, NULL, NULL);
+        serve(h, due[i].req);
+    }
+    free(due);
+    if (h->nheld && h->held[0].due_ms != INT64_MAX) {
+        int64_t wait = h->held[0].due_ms - now;
+        arm_release(h, wait);
+    }
+}
+
+void fl_http_set_delay(struct fl_http *h, uint32_t ms)
+{
+    h->delay_ms = ms;
+    int64_t now = mono_ms();
+    for (size_t i = 0; i < h->nheld; i++)
+        h->held[i].due_ms = ms == FL_HTTP_HOLD ? INT64_MAX : now; /* re-timed: due now */
+    if (h->nheld && ms != FL_HTTP_HOLD)
+        arm_release(h, 0);
+}
+
+static void hold(struct fl_http *h, struct evhttp_request *req)
+{
+    if (h->nheld == h->held_cap) {
+        h->held_cap = h->held_cap ? h->held_cap * 2 : 16;
+        h->held = fl_xrealloc(h->held, h->held_cap * sizeof(*h->held));
+    }
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    int64_t due = h->delay_ms == FL_HTTP_HOLD ? INT64_MAX : mono_ms() + h->delay_ms;
+    h->held[h->nheld++] = (struct held){req, conn, due};
+    evhttp_connection_set_closecb(conn, held_conn_closed, h);
+    if (h->nheld == 1 && due != INT64_MAX)
+        arm_release(h, h->delay_ms);
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct fl_http *h = arg;
+    if (h->delay_ms) {
+        hold(h, req);
+        return;
+    }
+    serve(h, req);
+}
+
+static void serve(struct fl_http *h, struct evhttp_request *req)
+{
     if (h->auth && !authenticated(h, req)) {
         reply_unauthorized(h, req);
         return;
@@ -218,6 +315,7 @@ int fl_http_listen_sec(struct event_base *base, const char *addr, const struct f
     h->ctx = ctx;
     h->evh = evhttp_new(base);
     FL_ASSERT(h->evh != NULL);
+    h->release = evtimer_new(base, release_held, h);
     evhttp_set_max_body_size(h->evh, FL_HTTP_HARD_BODY_MAX);
     evhttp_set_max_headers_size(h->evh, 64 * 1024);
     evhttp_set_timeout(h->evh, 3600);
@@ -286,6 +384,11 @@ void fl_http_free(struct fl_http *h)
         if (h->q[i].body)
             evbuffer_free(h->q[i].body);
     free(h->q);
+    for (size_t i = 0; i < h->nheld; i++)
+        evhttp_connection_set_closecb(h->held[i].conn, NULL, NULL);
+    free(h->held);
+    if (h->release)
+        event_free(h->release);
     if (h->evh)
         evhttp_free(h->evh); /* closes the bound socket too */
     SSL_CTX_free(h->tls);    /* after the connections that use it */

@@ -19,6 +19,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <openssl/ssl.h>
 
 #include "core/err.h"
@@ -60,6 +61,13 @@ int fl_http_parse_addr(const char *addr, struct sockaddr_in *sin, struct fl_err 
 
 /* The port actually bound (useful with port 0). */
 int fl_http_port(const struct fl_http *h);
+
+/* Hold every request for ms milliseconds before the handler sees it (a
+ * slow server); FL_HTTP_HOLD: until the delay is set again (a hung one).
+ * Setting 0 releases what is held. Requests whose connection closes while
+ * held are dropped. */
+#define FL_HTTP_HOLD UINT32_MAX
+void fl_http_set_delay(struct fl_http *h, uint32_t ms);
 
 /* Queue a complete reply; takes ownership of body (may be NULL). */
 void fl_http_reply(struct fl_http *h, struct evhttp_request *req, int code, struct evbuffer *body);

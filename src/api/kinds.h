@@ -8,6 +8,7 @@
 #define FL_API_KINDS_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -22,5 +23,11 @@ struct fl_kind_hooks {
 
 /* The hooks of group/kind, or NULL when the kind has none. */
 const struct fl_kind_hooks *fl_kind_hooks_find(const char *group, const char *kind);
+
+/* The grace period of a pod's deletion, in seconds, as kube-apiserver
+ * decides it: requested (DeleteOptions.gracePeriodSeconds; -1 when not given)
+ * or spec.terminationGracePeriodSeconds, but 0 for a pod that is not bound to
+ * a node or has finished. */
+int64_t fl_kind_pod_delete_grace(const json_t *pod, int64_t requested);
 
 #endif

@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/kinds.h"
 #include "core/names.h"
+#include "core/obj.h"
 
 static const char *const volume_sources[] = {"hostPath",
                                              "emptyDir",
@@ -1418,4 +1420,19 @@ void kinds_pod_validate(const json_t *doc, struct fl_err *err)
     kinds_podspec_validate(spec, "spec", true, err);
     if (json_array_size(kj(spec, "ephemeralContainers")) > 0)
         kv_forbidden(err, "spec.ephemeralContainers", "cannot be set on create");
+}
+
+int64_t fl_kind_pod_delete_grace(const json_t *pod, int64_t requested)
+{
+    const json_t *spec = json_object_get(pod, "spec");
+    const char *phase = fl_json_str(json_object_get(pod, "status"), "phase");
+    /* Never started, or already done: nothing to stop (upstream's
+     * podStrategy.CheckGracefulDelete). */
+    if (!fl_json_str(spec, "nodeName")[0] || !strcmp(phase, "Failed") ||
+        !strcmp(phase, "Succeeded"))
+        return 0;
+    if (requested >= 0)
+        return requested;
+    json_t *g = json_object_get(spec, "terminationGracePeriodSeconds");
+    return json_is_integer(g) ? json_integer_value(g) : 30;
 }

@@ -140,6 +140,22 @@ static const struct fl_rtype builtins[] = {
      .fields = L(META), .status = true, .generation = true},
 };
 
+/* Types an extension computes (api.h), served once a process asks for them. */
+static const struct fl_rtype computed[] = {
+    {.group = "metrics.k8s.io", .version = "v1beta1", .resource = "pods", .singular = "",
+     .kind = "PodMetrics", .list_kind = "PodMetricsList", .namespaced = true,
+     .fields = L(META), .computed = true},
+    {.group = "metrics.k8s.io", .version = "v1beta1", .resource = "nodes", .singular = "",
+     .kind = "NodeMetrics", .list_kind = "NodeMetricsList", .fields = L(META),
+     .computed = true},
+};
+static size_t ncomputed;
+
+void fl_registry_serve_computed(void)
+{
+    ncomputed = FL_ARRAY_LEN(computed);
+}
+
 /* A CRD-defined type: the entry plus the storage its strings live in. */
 struct dyn {
     struct fl_rtype t;
@@ -164,6 +180,9 @@ const struct fl_rtype *fl_registry_find(const char *group, const char *version,
     for (size_t i = 0; i < FL_ARRAY_LEN(builtins); i++)
         if (same(&builtins[i], group, version, resource))
             return &builtins[i];
+    for (size_t i = 0; i < ncomputed; i++)
+        if (same(&computed[i], group, version, resource))
+            return &computed[i];
     for (size_t i = 0; i < ndyns; i++)
         if (!dyns[i]->retired && same(&dyns[i]->t, group, version, resource))
             return &dyns[i]->t;
@@ -175,6 +194,9 @@ const struct fl_rtype *fl_registry_at(size_t i)
     if (i < FL_ARRAY_LEN(builtins))
         return &builtins[i];
     i -= FL_ARRAY_LEN(builtins);
+    if (i < ncomputed)
+        return &computed[i];
+    i -= ncomputed;
     for (size_t j = 0; j < ndyns; j++) {
         if (dyns[j]->retired)
             continue;

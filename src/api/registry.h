@@ -42,6 +42,8 @@ struct fl_rtype {
     const struct fl_scale_paths *scale; /* has a scale subresource */
     bool builtin;                   /* strategic merge patch applies */
     bool generation;                /* objects carry metadata.generation */
+    bool computed;                  /* not stored: read-only, answered by the API's
+                                       extension (api.h), e.g. metrics.k8s.io */
     /* For CRD-defined types: the served version's openAPIV3Schema and
      * additionalPrinterColumns (owned by the entry; NULL for built-ins). */
     json_t *schema;
@@ -51,6 +53,11 @@ struct fl_rtype {
 /* The resource `resource` of group/version, or NULL. */
 const struct fl_rtype *fl_registry_find(const char *group, const char *version,
                                         const char *resource);
+
+/* Serve the computed types (metrics.k8s.io PodMetrics and NodeMetrics) from
+ * now on: for processes whose APIs have an extension answering them
+ * (`flotilla member`). Process-wide. */
+void fl_registry_serve_computed(void);
 
 /* Iterate: the i-th served type, NULL past the end. Built-ins first. */
 const struct fl_rtype *fl_registry_at(size_t i);

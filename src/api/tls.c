@@ -552,7 +552,8 @@ static char *b64(BIO *m)
     return out;
 }
 
-int fl_tls_write_kubeconfig(const char *path, const char *server, const char *ca_file,
+int fl_tls_write_kubeconfig(const char *path, const char *name, const char *server,
+                            const char *ca_file,
                             const char *extra_ca_file, const char *client_cert,
                             const char *client_key, struct fl_err *err)
 {
@@ -580,23 +581,23 @@ int fl_tls_write_kubeconfig(const char *path, const char *server, const char *ca
     doc = fl_xasprintf("apiVersion: v1\n"
                        "kind: Config\n"
                        "clusters:\n"
-                       "- name: flotilla\n"
+                       "- name: %s\n"
                        "  cluster:\n"
                        "    server: %s\n"
                        "    certificate-authority-data: %s\n"
                        "users:\n"
-                       "- name: flotilla\n"
+                       "- name: %s\n"
                        "  user:\n"
                        "    client-certificate-data: %s\n"
                        "    client-key-data: %s\n"
                        "contexts:\n"
-                       "- name: flotilla\n"
+                       "- name: %s\n"
                        "  context:\n"
-                       "    cluster: flotilla\n"
-                       "    user: flotilla\n"
-                       "current-context: flotilla\n"
+                       "    cluster: %s\n"
+                       "    user: %s\n"
+                       "current-context: %s\n"
                        "preferences: {}\n",
-                       server, ca64, cert64, key64);
+                       name, server, ca64, name, cert64, key64, name, name, name, name);
     rc = write_atomic(path, 0600, doc, strlen(doc), err);
 out:
     if (doc)

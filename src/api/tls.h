@@ -54,12 +54,13 @@ int fl_tls_server_ctx_new(const char *cert_file, const char *key_file, const cha
                           SSL_CTX **out, struct fl_err *err) FL_MUST_CHECK;
 
 /* Write a kubeconfig (mode 0600, atomically) with one cluster, user and
- * context, all named "flotilla", current-context flotilla: server (an
+ * context, all called name (a DNS label), the current context: server (an
  * https:// URL), certificate-authority-data = the certificates of ca_file
  * and, if not NULL, of extra_ca_file (for a serving certificate the CA did
  * not sign), and the client certificate and key of client_cert/client_key,
  * all base64-encoded PEM. Only certificates and the key are copied. */
-int fl_tls_write_kubeconfig(const char *path, const char *server, const char *ca_file,
+int fl_tls_write_kubeconfig(const char *path, const char *name, const char *server,
+                            const char *ca_file,
                             const char *extra_ca_file, const char *client_cert,
                             const char *client_key, struct fl_err *err) FL_MUST_CHECK;
 

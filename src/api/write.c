@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/kinds.h"
 #include "api/apply.h"
 #include "api/clusterip.h"
 #include "api/crd.h"
@@ -621,8 +622,17 @@ static int delete_options(struct fl_call *c, struct fl_store_precond *pre, char 
                           size_t uidlen, struct propagation *prop)
 {
     memset(pre, 0, sizeof(*pre));
+    pre->grace = -1;
     struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
     if (evbuffer_get_length(in) == 0) {
+        const char *gp = fl_call_query(c, "gracePeriodSeconds");
+        if (gp && gp[0]) {
+            char *end;
+            pre->grace = strtoll(gp, &end, 10);
+            if (*end)
+                return fl_errf(&c->err, 400, "BadRequest", "gracePeriodSeconds: invalid integer %.64s",
+                               gp);
+        }
         const char *od = fl_call_query(c, "orphanDependents");
         if (od && strcmp(od, "true") != 0 && strcmp(od, "false") != 0)
             return fl_errf(&c->err, 400, "BadRequest", "orphanDependents: invalid boolean %.64s",
@@ -646,6 +656,13 @@ static int delete_options(struct fl_call *c, struct fl_store_precond *pre, char 
         json_decref(doc);
         return FL_EFAIL;
     }
+    json_t *jgp = json_object_get(doc, "gracePeriodSeconds");
+    if (jgp && !json_is_integer(jgp) && !json_is_null(jgp)) {
+        json_decref(doc);
+        return fl_errf(&c->err, 400, "BadRequest", "gracePeriodSeconds must be an integer");
+    }
+    if (json_is_integer(jgp))
+        pre->grace = json_integer_value(jgp);
     json_t *p = json_object_get(doc, "preconditions");
     json_t *juid = json_object_get(p, "uid"), *jrv = json_object_get(p, "resourceVersion");
     if ((p && !json_is_object(p) && !json_is_null(p)) || (juid && !json_is_string(juid)) ||
@@ -694,6 +711,26 @@ static int delete_namespace_contents(struct fl_call *c, const char *ns)
         fl_store_list_release(&l);
     }
     return FL_OK;
+}
+
+/* The grace period of deleting the object at key: pods are deleted
+ * gracefully (kinds.h), everything else at once. pre->grace holds what the
+ * client asked for (-1: nothing). */
+static void delete_grace(struct fl_call *c, const char *key, struct fl_store_precond *pre)
+{
+    int64_t requested = pre->grace;
+    pre->grace = 0;
+    if (c->r.type->group[0] || strcmp(c->r.type->kind, "Pod") != 0)
+        return;
+    struct fl_obj *o = NULL;
+    if (fl_store_get(c->api->store, &c->res, key, &o, &c->err) != 0) {
+        fl_err_clear(&c->err); /* the delete says NotFound */
+        return;
+    }
+    json_t *pod = fl_obj_json(o);
+    pre->grace = pod ? fl_kind_pod_delete_grace(pod, requested) : 0;
+    json_decref(pod);
+    fl_obj_unref(o);
 }
 
 static bool has_finalizer(const json_t *fins, const char *f)
@@ -804,6 +841,7 @@ void fl_write_delete(struct fl_call *c)
     if (!deleted) {
         fl_obj_unref(o);
         o = NULL;
+        delete_grace(c, key, &pre);
         if (fl_store_delete(c->api->store, &c->res, key, &pre, &o, &deleted, &c->err) != 0)
             return fl_call_reply_err(c);
     }
@@ -820,11 +858,18 @@ void fl_write_delete(struct fl_call *c)
 
 void fl_write_delete_collection(struct fl_call *c)
 {
-    char prefix[FL_KEY_MAX];
+    char prefix[FL_KEY_MAX], uid[64];
     struct fl_store_filter f;
     struct fl_store_list l;
+    struct fl_store_precond pre;
+    struct propagation prop;
     if (fl_call_filter(c, &f) != 0)
         return fl_call_reply_err(c);
+    if (delete_options(c, &pre, uid, sizeof(uid), &prop) != 0) {
+        fl_call_filter_release(&f);
+        return fl_call_reply_err(c);
+    }
+    int64_t requested = pre.grace;
     fl_call_list_prefix(c, prefix);
     int rc = fl_store_list(c->api->store, prefix, &f, 0, NULL, &l, &c->err);
     fl_call_filter_release(&f);
@@ -832,7 +877,9 @@ void fl_write_delete_collection(struct fl_call *c)
         return fl_call_reply_err(c);
     for (size_t i = 0; i < l.n && rc == 0; i++) {
         bool deleted;
-        rc = fl_store_delete(c->api->store, &c->res, l.items[i]->key, NULL, NULL, &deleted,
+        struct fl_store_precond one = {.grace = requested};
+        delete_grace(c, l.items[i]->key, &one);
+        rc = fl_store_delete(c->api->store, &c->res, l.items[i]->key, &one, NULL, &deleted,
                              &c->err);
     }
     fl_store_list_release(&l);

@@ -96,7 +96,7 @@ static int security_kubeconfig(struct security *s, const char *ip, int port, str
 {
     /* Clients reach the wildcard address on loopback. */
     char *server = fl_xasprintf("https://%s:%d", strcmp(ip, "0.0.0.0") ? ip : "127.0.0.1", port);
-    int rc = fl_tls_write_kubeconfig(s->kubeconfig, server, s->pki.ca_cert, s->cert,
+    int rc = fl_tls_write_kubeconfig(s->kubeconfig, "flotilla", server, s->pki.ca_cert, s->cert,
                                      s->pki.admin_cert, s->pki.admin_key, err);
     free(server);
     if (rc == 0 && s->client_ca)

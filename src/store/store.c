@@ -314,9 +314,14 @@ static void set_rv(json_t *md, uint64_t rev)
     json_object_set_new(md, "resourceVersion", json_string(buf));
 }
 
+static void now_rfc3339_after(struct fl_store *s, int64_t seconds, char *buf, size_t len)
+{
+    fl_time_rfc3339(s->opts.now() + seconds, buf, len);
+}
+
 static void now_rfc3339(struct fl_store *s, char *buf, size_t len)
 {
-    fl_time_rfc3339(s->opts.now(), buf, len);
+    now_rfc3339_after(s, 0, buf, len);
 }
 
 static int stage_put(struct fl_store *s, struct fl_obj *o, uint64_t prev_rev, struct fl_err *err)
@@ -505,7 +510,8 @@ int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char
     }
 
     json_t *fin = json_object_get(md, "finalizers");
-    bool gone = json_object_get(omd, "deletionTimestamp") && json_array_size(fin) == 0;
+    bool gone = json_object_get(omd, "deletionTimestamp") && json_array_size(fin) == 0 &&
+                json_integer_value(json_object_get(omd, "deletionGracePeriodSeconds")) <= 0;
     /* An update that changes nothing is not a write (no new revision, no
      * event), as in kube-apiserver. */
     set_rv(md, n->obj->rev);
@@ -557,31 +563,36 @@ int fl_store_delete(struct fl_store *s, const struct fl_store_res *r, const char
                  (unsigned long long)pre->rev, (unsigned long long)n->obj->rev);
         return conflict(r, key, why, err);
     }
+    int64_t grace = pre && pre->grace > 0 ? pre->grace : 0;
+    bool fins = json_array_size(m->finalizers) != 0;
     if (r->dry_run) {
-        *deleted = json_array_size(m->finalizers) == 0;
+        *deleted = !fins && grace == 0;
         if (out)
             *out = fl_obj_ref(n->obj);
         return FL_OK;
     }
-    if (json_array_size(m->finalizers) == 0) {
+    if (!fins && grace == 0) {
         rc = remove_node(s, n, out, err);
         *deleted = rc == FL_OK;
         return rc;
-    }
-    if (m->deletion_timestamp[0]) { /* already being deleted: nothing to do */
-        if (out)
-            *out = fl_obj_ref(n->obj);
-        return FL_OK;
     }
     doc = fl_obj_json(n->obj);
     if (!doc)
         return fl_errf(err, 500, "InternalError", "stored object %s is corrupt", key);
     json_t *md = fl_json_metadata(doc);
+    json_t *jgrace = json_object_get(md, "deletionGracePeriodSeconds");
+    /* Already being deleted: only a shorter grace period changes anything. */
+    if (m->deletion_timestamp[0] && (!jgrace || json_integer_value(jgrace) <= grace)) {
+        json_decref(doc);
+        if (out)
+            *out = fl_obj_ref(n->obj);
+        return FL_OK;
+    }
     char ts[32];
-    now_rfc3339(s, ts, sizeof(ts));
+    now_rfc3339_after(s, grace, ts, sizeof(ts));
     json_object_set_new(md, "deletionTimestamp", json_string(ts));
-    json_object_set_new(md, "deletionGracePeriodSeconds", json_integer(0));
-    if (r->generation) {
+    json_object_set_new(md, "deletionGracePeriodSeconds", json_integer(grace));
+    if (r->generation && !m->deletion_timestamp[0]) {
         json_int_t gen = json_integer_value(json_object_get(md, "generation"));
         json_object_set_new(md, "generation", json_integer(gen + 1));
     }

@@ -87,21 +87,28 @@ int fl_store_create(struct fl_store *s, const struct fl_store_res *r, const char
  * Conflict). uid, creationTimestamp and deletionTimestamp are kept from the
  * stored object; generation bumps when anything outside metadata and status
  * changed. An update that changes nothing writes nothing: *out is the stored
- * version. If the object is being deleted and doc has no finalizers left, the
- * object is deleted instead (*deleted = true). 404 if absent. */
+ * version. If the object is being deleted, its grace period is over (0) and
+ * doc has no finalizers left, the object is deleted instead (*deleted =
+ * true). 404 if absent. */
 int fl_store_update(struct fl_store *s, const struct fl_store_res *r, const char *key,
                     json_t *doc, struct fl_obj **out, bool *deleted,
                     struct fl_err *err) FL_MUST_CHECK;
 
-/* Preconditions of a delete (metav1.Preconditions); NULL/0 = none. */
+/* Preconditions of a delete (metav1.Preconditions); NULL/0 = none. And the
+ * grace period: > 0 deletes gracefully, as kube-apiserver does pods. */
 struct fl_store_precond {
     const char *uid;
     uint64_t rev;
+    int64_t grace; /* seconds */
 };
 
-/* Delete the object at key. With finalizers pending it is only marked
- * (deletionTimestamp set, *deleted = false) and goes when an update empties
- * them. *out (may be NULL) gets the last version: new reference. */
+/* Delete the object at key. With finalizers pending, or a grace period, it is
+ * only marked (deletionTimestamp set, *deleted = false; with a grace period
+ * deletionTimestamp is now + grace and deletionGracePeriodSeconds = grace). A
+ * marked object goes when an update leaves it no finalizers and no grace
+ * period (0), or when a delete with grace 0 finds it without finalizers; a
+ * delete with a shorter grace period than the pending one shortens it. *out
+ * (may be NULL) gets the last version: new reference. */
 int fl_store_delete(struct fl_store *s, const struct fl_store_res *r, const char *key,
                     const struct fl_store_precond *pre, struct fl_obj **out, bool *deleted,
                     struct fl_err *err) FL_MUST_CHECK;
