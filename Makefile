@@ -89,6 +89,7 @@ build/rel/watchfan: bench/watchfan.c | $(DEPS_OK)
 bench: build/rel/flotilla build/rel/watchfan
 	@scripts/deps.sh bench
 	@bench/run.sh $(CURDIR)/build/rel/flotilla $(CURDIR)/build/rel/watchfan
+	@bench/member.sh $(CURDIR)/build/rel/flotilla
 
 # Generated sources (protobuf-c output, OpenAPI data) keep their generator's layout.
 format:

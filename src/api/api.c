@@ -259,6 +259,8 @@ int fl_call_prepare(struct fl_call *c, json_t *doc, bool create)
     const struct fl_kind_hooks *h = fl_kind_hooks_find(t->group, t->kind);
     if (h && h->defaults)
         h->defaults(doc);
+    if (h && create && h->prepare_create)
+        h->prepare_create(doc);
     return fl_validate(t, doc, &c->err);
 }
 

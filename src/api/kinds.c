@@ -89,7 +89,7 @@ static const struct fl_kind_hooks hooks[] = {
     {"", "Service", kinds_service_defaults, kinds_service_validate},
     {"", "ServiceAccount", NULL, kinds_serviceaccount_validate},
     {"", "Event", NULL, kinds_event_validate},
-    {"", "Pod", kinds_pod_defaults, kinds_pod_validate},
+    {"", "Pod", kinds_pod_defaults, kinds_pod_validate, fl_kind_pod_prepare_create},
     {"", "Node", kinds_node_defaults, kinds_node_validate},
     {"", "PersistentVolumeClaim", kinds_pvc_object_defaults, kinds_pvc_validate},
     {"", "Endpoints", kinds_endpoints_defaults, kinds_endpoints_validate},

@@ -19,10 +19,18 @@ struct fl_kind_hooks {
     void (*defaults)(json_t *doc);
     /* Checks beyond ObjectMeta; each problem is an fl_err_cause (may be NULL). */
     void (*validate)(const json_t *doc, struct fl_err *err);
+    /* Reset what a create may not set, after defaults (may be NULL). */
+    void (*prepare_create)(json_t *doc);
 };
 
 /* The hooks of group/kind, or NULL when the kind has none. */
 const struct fl_kind_hooks *fl_kind_hooks_find(const char *group, const char *kind);
+
+/* v1qos.GetPodQOS: Guaranteed, Burstable or BestEffort. */
+const char *fl_kind_pod_qos_class(const json_t *pod);
+/* What kube-apiserver does to a new pod (PrepareForCreate): the status
+ * becomes phase Pending with its QoS class. */
+void fl_kind_pod_prepare_create(json_t *pod);
 
 /* The grace period of a pod's deletion, in seconds, as kube-apiserver
  * decides it: requested (DeleteOptions.gracePeriodSeconds; -1 when not given)

@@ -1436,3 +1436,50 @@ int64_t fl_kind_pod_delete_grace(const json_t *pod, int64_t requested)
     json_t *g = json_object_get(spec, "terminationGracePeriodSeconds");
     return json_is_integer(g) ? json_integer_value(g) : 30;
 }
+
+/* A container's cpu or memory (res) quantity in list, in milli-units; -1 when
+ * absent or malformed. */
+static int64_t res_milli(const json_t *list, const char *res)
+{
+    struct fl_quantity q;
+    const char *s = json_string_value(json_object_get(list, res));
+    if (!s || fl_quantity_parse(s, &q, NULL, 0) != 0)
+        return -1;
+    return fl_quantity_scaled(&q, 3);
+}
+
+const char *fl_kind_pod_qos_class(const json_t *pod)
+{
+    static const char *const res[] = {"cpu", "memory"};
+    static const char *const lists[] = {"initContainers", "containers"};
+    int64_t req[2] = {0}, lim[2] = {0};
+    bool any = false, guaranteed = true;
+    const json_t *spec = json_object_get(pod, "spec");
+    for (size_t l = 0; l < FL_ARRAY_LEN(lists); l++) {
+        size_t i;
+        const json_t *c;
+        json_array_foreach(json_object_get(spec, lists[l]), i, c) {
+            const json_t *r = json_object_get(c, "resources");
+            for (int x = 0; x < 2; x++) {
+                int64_t q = res_milli(json_object_get(r, "requests"), res[x]);
+                int64_t m = res_milli(json_object_get(r, "limits"), res[x]);
+                any |= q > 0 || m > 0;
+                req[x] += q > 0 ? q : 0;
+                lim[x] += m > 0 ? m : 0;
+                if (m <= 0) /* every container must limit cpu and memory */
+                    guaranteed = false;
+            }
+        }
+    }
+    if (!any)
+        return "BestEffort";
+    if (guaranteed && req[0] == lim[0] && req[1] == lim[1])
+        return "Guaranteed";
+    return "Burstable";
+}
+
+void fl_kind_pod_prepare_create(json_t *pod)
+{
+    json_object_set_new(pod, "status", json_pack("{s:s,s:s}", "phase", "Pending", "qosClass",
+                                                 fl_kind_pod_qos_class(pod)));
+}

@@ -4,5 +4,6 @@
 #define FL_CLI_CLI_H
 
 int fl_cmd_serve(int argc, char **argv);
+int fl_cmd_member(int argc, char **argv);
 
 #endif

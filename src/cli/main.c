@@ -8,7 +8,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: flotilla <command> [options]\n\n"
                "commands:\n"
-               "  serve     run the federation control plane (see flotilla serve --help)\n");
+               "  serve     run the federation control plane (see flotilla serve --help)\n"
+               "  member    run simulated member clusters (see flotilla member --help)\n");
 }
 
 int main(int argc, char **argv)
@@ -19,6 +20,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "serve"))
         return fl_cmd_serve(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "member"))
+        return fl_cmd_member(argc - 1, argv + 1);
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;

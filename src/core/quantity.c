@@ -312,6 +312,30 @@ int fl_quantity_sign(const struct fl_quantity *q)
     return q->mant > 0 ? 1 : q->mant < 0 ? -1 : 0;
 }
 
+int64_t fl_quantity_scaled(const struct fl_quantity *q, int scale)
+{
+    int exp = q->exp + scale;
+    __int128 v = q->mant;
+    bool neg = v < 0;
+    if (neg)
+        v = -v;
+    for (; exp > 0; exp--) {
+        if (v > (__int128)INT64_MAX)
+            return neg ? INT64_MIN : INT64_MAX;
+        v *= 10;
+    }
+    bool frac = false;
+    for (; exp < 0; exp++) {
+        frac |= v % 10 != 0;
+        v /= 10;
+    }
+    if (frac && !neg)
+        v++; /* towards +infinity, as math.Ceil */
+    if (v > (__int128)INT64_MAX)
+        return neg ? INT64_MIN : INT64_MAX;
+    return neg ? -(int64_t)v : (int64_t)v;
+}
+
 int fl_quantity_cmp(const struct fl_quantity *a, const struct fl_quantity *b)
 {
     int sa = fl_quantity_sign(a), sb = fl_quantity_sign(b);

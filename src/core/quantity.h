@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -46,6 +47,10 @@ int fl_quantity_cmp(const struct fl_quantity *a, const struct fl_quantity *b);
 
 /* -1, 0 or 1. */
 int fl_quantity_sign(const struct fl_quantity *q);
+
+/* The value times 10^scale (3: milli-units), rounded up as upstream's
+ * Quantity.Value and MilliValue do, saturating at INT64_MAX / INT64_MIN. */
+int64_t fl_quantity_scaled(const struct fl_quantity *q, int scale);
 
 /* Whether the value is a whole number. */
 bool fl_quantity_is_integer(const struct fl_quantity *q);

@@ -5,6 +5,9 @@
 #     on a free 127.0.0.1 port ($PORT, $SERVER_PID, $SERVER_LOG); servers still
 #     running at exit are killed by PID, and a failing script prints the
 #     server's sanitizer report or the tail of its log;
+#   - start_member FLEET [args] / member_port NAME: `flotilla member` hosting
+#     the clusters of a fleet file ($PORT = the first, $CONTROL = its control
+#     endpoint); stop_server/kill_server stop it;
 #   - start_server_https DIR [args]: the same over HTTPS with authentication,
 #     its generated kubeconfig exported as $KUBECONFIG (for kubectl, Python);
 #   - api [-H header]... [-F bodyfile] METHOD PATH [BODY]: one request with
@@ -202,6 +205,42 @@ stop_server() {
         fail "sanitizer report in $SERVER_LOG"
     fi
     [ "$rc" -eq 0 ] || fail "server exited with status $rc after SIGTERM"
+}
+
+# start_member FLEET_YAML [extra member args...]: `flotilla member --fleet`
+# with plain HTTP on free ports and a control endpoint; waits for "fleet
+# ready". Sets SERVER_PID and SERVER_LOG (stop_server and kill_server work on
+# it), PORT (the first cluster's: `api` talks to it) and CONTROL (the control
+# endpoint's base URL). member_port NAME prints a cluster's port.
+start_member() {
+    local fleet=$1; shift
+    E2E_NSERVERS=$((E2E_NSERVERS + 1))
+    SERVER_LOG=$TMP/member.$E2E_NSERVERS.log
+    : >"$SERVER_LOG"
+    "$FLOTILLA" member --fleet "$fleet" --insecure-http --control 127.0.0.1:0 "$@" \
+        >"$SERVER_LOG" 2>&1 &
+    SERVER_PID=$!
+    E2E_PIDS+=("$SERVER_PID")
+    local i line
+    for ((i = 0; i < 600; i++)); do
+        if grep -q '^fleet ready: ' "$SERVER_LOG"; then
+            line=$(grep -m1 -E '^cluster [a-z0-9-]+ listening on 127\.0\.0\.1:[0-9]+$' "$SERVER_LOG")
+            PORT=${line##*:}
+            line=$(grep -m1 -E '^control listening on 127\.0\.0\.1:[0-9]+$' "$SERVER_LOG")
+            CONTROL=http://127.0.0.1:${line##*:}
+            return 0
+        fi
+        kill -0 "$SERVER_PID" 2>/dev/null || fail "member exited before it was ready: $(cat "$SERVER_LOG")"
+        sleep 0.05
+    done
+    fail "member did not print 'fleet ready' within 30 s"
+}
+
+member_port() {
+    local line
+    line=$(grep -m1 -E "^cluster $1 listening on 127\.0\.0\.1:[0-9]+\$" "$SERVER_LOG")
+    [ -n "$line" ] || fail "no cluster $1 in $SERVER_LOG"
+    echo "${line##*:}"
 }
 
 # kill_server: SIGKILL (a crash). Still fails on a sanitizer report so far.

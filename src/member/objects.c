@@ -1,0 +1,556 @@
+/* In-process object access for the simulated components: see objects.h. */
+#include <bsd/sys/tree.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/kinds.h"
+#include "core/alloc.h"
+#include "core/quantity.h"
+#include "member/objects.h"
+#include "member/sim.h"
+
+const struct fl_rtype *fl_m_type(const char *group, const char *resource)
+{
+    const struct fl_rtype *t;
+    for (size_t i = 0; (t = fl_registry_at(i)) != NULL; i++)
+        if (!strcmp(t->group, group) && !strcmp(t->resource, resource))
+            return t;
+    FL_ASSERT(!"type not served");
+    return NULL;
+}
+
+void fl_m_key(char *key, const struct fl_rtype *t, const char *ns, const char *name)
+{
+    fl_store_key(key, t->group, t->resource, t->namespaced ? ns : "", name);
+}
+
+static struct fl_store_res res_of(const struct fl_rtype *t)
+{
+    return (struct fl_store_res){t->group, t->resource, false, t->generation};
+}
+
+int fl_m_get(struct fl_member *m, const struct fl_rtype *t, const char *ns, const char *name,
+             struct fl_obj **out, struct fl_err *err)
+{
+    char key[FL_KEY_MAX];
+    struct fl_store_res r = res_of(t);
+    fl_m_key(key, t, ns, name);
+    return fl_store_get(m->store, &r, key, out, err);
+}
+
+json_t *fl_m_get_json(struct fl_member *m, const struct fl_rtype *t, const char *ns,
+                      const char *name, struct fl_err *err)
+{
+    struct fl_obj *o = NULL;
+    if (fl_m_get(m, t, ns, name, &o, err) != 0)
+        return NULL;
+    json_t *doc = fl_obj_json(o);
+    fl_obj_unref(o);
+    if (!doc)
+        fl_errf(err, 500, "InternalError", "stored object %s/%s is corrupt", ns, name);
+    return doc;
+}
+
+/* generateName's suffix: five characters from upstream's alphabet (no vowels,
+ * no look-alikes). */
+static void generate_name(struct fl_member *m, json_t *md)
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    if (fl_json_str(md, "name")[0] || !fl_json_str(md, "generateName")[0])
+        return;
+    char name[300];
+    int n = snprintf(name, sizeof(name) - 6, "%s", fl_json_str(md, "generateName"));
+    if (n > 253 - 5)
+        n = 253 - 5;
+    uint64_t r = fl_member_rand(m);
+    for (int i = 0; i < 5; i++, r /= 27)
+        name[n + i] = alphabet[r % 27];
+    name[n + 5] = '\0';
+    json_object_set_new(md, "name", json_string(name));
+}
+
+int fl_m_create(struct fl_member *m, const struct fl_rtype *t, json_t *doc, struct fl_obj **out,
+                struct fl_err *err)
+{
+    char av[320], key[FL_KEY_MAX];
+    fl_rtype_api_version(t, av, sizeof(av));
+    json_object_set_new(doc, "apiVersion", json_string(av));
+    json_object_set_new(doc, "kind", json_string(t->kind));
+    json_t *md = fl_json_metadata(doc);
+    generate_name(m, md);
+    const struct fl_kind_hooks *h = fl_kind_hooks_find(t->group, t->kind);
+    if (h && h->defaults)
+        h->defaults(doc);
+    if (h && h->prepare_create)
+        h->prepare_create(doc);
+    struct fl_store_res r = res_of(t);
+    fl_m_key(key, t, fl_json_str(md, "namespace"), fl_json_str(md, "name"));
+    return fl_store_create(m->store, &r, key, doc, out, err);
+}
+
+int fl_m_update(struct fl_member *m, const struct fl_rtype *t, json_t *doc, struct fl_obj **out,
+                struct fl_err *err)
+{
+    char key[FL_KEY_MAX];
+    bool deleted;
+    const json_t *md = fl_json_metadata(doc);
+    struct fl_store_res r = res_of(t);
+    fl_m_key(key, t, fl_json_str(md, "namespace"), fl_json_str(md, "name"));
+    return fl_store_update(m->store, &r, key, doc, out, &deleted, err);
+}
+
+static int delete_grace(struct fl_member *m, const struct fl_rtype *t, const char *ns,
+                        const char *name, const char *uid, int64_t grace, struct fl_err *err)
+{
+    char key[FL_KEY_MAX];
+    bool deleted;
+    struct fl_store_res r = res_of(t);
+    struct fl_store_precond pre = {.uid = uid, .grace = grace};
+    fl_m_key(key, t, ns, name);
+    return fl_store_delete(m->store, &r, key, &pre, NULL, &deleted, err);
+}
+
+int fl_m_delete(struct fl_member *m, const struct fl_rtype *t, const char *ns, const char *name,
+                const char *uid, struct fl_err *err)
+{
+    return delete_grace(m, t, ns, name, uid, 0, err);
+}
+
+int fl_m_delete_graceful(struct fl_member *m, const struct fl_rtype *t, const char *ns,
+                         const char *name, const char *uid, struct fl_err *err)
+{
+    int64_t grace = 0;
+    if (!strcmp(t->kind, "Pod") && !t->group[0]) {
+        json_t *pod = fl_m_get_json(m, t, ns, name, err);
+        if (!pod)
+            return FL_EFAIL;
+        grace = fl_kind_pod_delete_grace(pod, -1);
+        json_decref(pod);
+    }
+    return delete_grace(m, t, ns, name, uid, grace, err);
+}
+
+int fl_m_list(struct fl_member *m, const struct fl_rtype *t, const char *ns,
+              const json_t *selector, struct fl_store_list *out, struct fl_err *err)
+{
+    char prefix[FL_KEY_MAX];
+    fl_store_key(prefix, t->group, t->resource, t->namespaced ? ns : "", NULL);
+    if (fl_store_list(m->store, prefix, NULL, 0, NULL, out, err) != 0)
+        return FL_EFAIL;
+    if (fl_m_selector_empty(selector))
+        return FL_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        if (fl_m_selector_match(selector, fl_obj_meta(out->items[i])->labels))
+            out->items[k++] = out->items[i];
+        else
+            fl_obj_unref(out->items[i]);
+    }
+    out->n = k;
+    return FL_OK;
+}
+
+/* ---- selectors, owners, conditions --------------------------------------- */
+
+static bool in_values(const json_t *values, const char *v)
+{
+    size_t i;
+    const json_t *x;
+    json_array_foreach(values, i, x)
+        if (json_is_string(x) && !strcmp(json_string_value(x), v))
+            return true;
+    return false;
+}
+
+bool fl_m_selector_match(const json_t *selector, const json_t *labels)
+{
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)json_object_get(selector, "matchLabels"), k, v) {
+        const json_t *have = json_object_get(labels, k);
+        if (!json_is_string(have) || !json_is_string(v) ||
+            strcmp(json_string_value(have), json_string_value(v)) != 0)
+            return false;
+    }
+    size_t i;
+    const json_t *e;
+    json_array_foreach(json_object_get(selector, "matchExpressions"), i, e) {
+        const char *op = fl_json_str(e, "operator");
+        const json_t *have = json_object_get(labels, fl_json_str(e, "key"));
+        const json_t *values = json_object_get(e, "values");
+        bool present = json_is_string(have);
+        if (!strcmp(op, "In")) {
+            if (!present || !in_values(values, json_string_value(have)))
+                return false;
+        } else if (!strcmp(op, "NotIn")) {
+            if (present && in_values(values, json_string_value(have)))
+                return false;
+        } else if (!strcmp(op, "Exists")) {
+            if (!present)
+                return false;
+        } else if (!strcmp(op, "DoesNotExist")) {
+            if (present)
+                return false;
+        } else {
+            return false; /* validation rejects other operators */
+        }
+    }
+    return true;
+}
+
+bool fl_m_selector_empty(const json_t *selector)
+{
+    return json_object_size(json_object_get(selector, "matchLabels")) == 0 &&
+           json_array_size(json_object_get(selector, "matchExpressions")) == 0;
+}
+
+void fl_m_set_controller_ref(json_t *doc, const json_t *owner)
+{
+    json_t *md = fl_json_metadata(doc);
+    json_t *refs = json_object_get(md, "ownerReferences");
+    if (!json_is_array(refs)) {
+        refs = json_array();
+        json_object_set_new(md, "ownerReferences", refs);
+    }
+    const json_t *omd = json_object_get(owner, "metadata");
+    json_array_append_new(refs, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b}", "apiVersion",
+                                          fl_json_str(owner, "apiVersion"), "kind",
+                                          fl_json_str(owner, "kind"), "name",
+                                          fl_json_str(omd, "name"), "uid", fl_json_str(omd, "uid"),
+                                          "controller", 1, "blockOwnerDeletion", 1));
+}
+
+const json_t *fl_m_controller_ref(const json_t *doc)
+{
+    size_t i;
+    const json_t *r;
+    json_array_foreach(json_object_get(json_object_get(doc, "metadata"), "ownerReferences"), i, r)
+        if (json_is_true(json_object_get(r, "controller")))
+            return r;
+    return NULL;
+}
+
+const char *fl_m_controller_uid(const json_t *doc)
+{
+    const json_t *r = fl_m_controller_ref(doc);
+    return r ? fl_json_str(r, "uid") : NULL;
+}
+
+void fl_m_now(char *buf)
+{
+    fl_time_rfc3339((int64_t)time(NULL), buf, 32);
+}
+
+int64_t fl_m_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static json_t *find_condition(const json_t *conds, const char *type)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(conds, i, c)
+        if (!strcmp(fl_json_str(c, "type"), type))
+            return c;
+    return NULL;
+}
+
+bool fl_m_set_condition(json_t *parent, const char *key, const char *type, const char *status,
+                        const char *reason, const char *message)
+{
+    json_t *conds = json_object_get(parent, key);
+    if (!json_is_array(conds)) {
+        conds = json_array();
+        json_object_set_new(parent, key, conds);
+    }
+    char now[32];
+    fl_m_now(now);
+    json_t *c = find_condition(conds, type);
+    if (!c) {
+        c = json_pack("{s:s,s:s,s:s}", "type", type, "status", status, "lastTransitionTime", now);
+        json_array_append_new(conds, c);
+    } else if (!strcmp(fl_json_str(c, "status"), status) &&
+               !strcmp(fl_json_str(c, "reason"), reason ? reason : "") &&
+               !strcmp(fl_json_str(c, "message"), message ? message : "")) {
+        return false;
+    } else if (strcmp(fl_json_str(c, "status"), status) != 0) {
+        json_object_set_new(c, "status", json_string(status));
+        json_object_set_new(c, "lastTransitionTime", json_string(now));
+    }
+    if (reason && reason[0])
+        json_object_set_new(c, "reason", json_string(reason));
+    else
+        json_object_del(c, "reason");
+    if (message && message[0])
+        json_object_set_new(c, "message", json_string(message));
+    else
+        json_object_del(c, "message");
+    return true;
+}
+
+const char *fl_m_condition_status(const json_t *parent, const char *key, const char *type)
+{
+    const json_t *c = find_condition(json_object_get(parent, key), type);
+    return c ? fl_json_str(c, "status") : NULL;
+}
+
+/* ---- resources ------------------------------------------------------------ */
+
+static char *res_names[FL_M_RES_MAX] = {"cpu", "memory", "pods", "ephemeral-storage"};
+static int nres = 4;
+
+int fl_m_res_id(const char *name)
+{
+    for (int i = 0; i < nres; i++)
+        if (!strcmp(res_names[i], name))
+            return i;
+    if (nres == FL_M_RES_MAX)
+        return -1;
+    res_names[nres] = fl_xstrdup(name); /* interned for the life of the process */
+    return nres++;
+}
+
+const char *fl_m_res_name(int id)
+{
+    return id >= 0 && id < nres ? res_names[id] : NULL;
+}
+
+int64_t fl_m_qty(int id, const char *s)
+{
+    struct fl_quantity q;
+    if (!s || fl_quantity_parse(s, &q, NULL, 0) != 0 || q.mant < 0)
+        return -1;
+    return fl_quantity_scaled(&q, id == FL_M_CPU ? 3 : 0);
+}
+
+void fl_m_res_add_list(struct fl_m_res *r, const json_t *list)
+{
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)list, k, v) {
+        int id = fl_m_res_id(k);
+        int64_t x = json_is_string(v) ? fl_m_qty(id, json_string_value(v)) : -1;
+        if (json_is_integer(v))
+            x = json_integer_value(v) * (id == FL_M_CPU ? 1000 : 1);
+        if (id >= 0 && x > 0)
+            r->v[id] += x;
+    }
+}
+
+void fl_m_pod_requests(const json_t *pod, struct fl_m_res *r)
+{
+    const json_t *spec = json_object_get(pod, "spec");
+    struct fl_m_res sum = {0}, init = {0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(json_object_get(spec, "containers"), i, c)
+        fl_m_res_add_list(&sum, json_object_get(json_object_get(c, "resources"), "requests"));
+    json_array_foreach(json_object_get(spec, "initContainers"), i, c) {
+        struct fl_m_res one = {0};
+        fl_m_res_add_list(&one, json_object_get(json_object_get(c, "resources"), "requests"));
+        for (int k = 0; k < FL_M_RES_MAX; k++)
+            if (one.v[k] > init.v[k])
+                init.v[k] = one.v[k];
+    }
+    memset(r, 0, sizeof(*r));
+    for (int k = 0; k < FL_M_RES_MAX; k++)
+        r->v[k] = sum.v[k] > init.v[k] ? sum.v[k] : init.v[k];
+    fl_m_res_add_list(r, json_object_get(spec, "overhead"));
+    r->v[FL_M_PODS] = 1;
+}
+
+void fl_m_qty_format(int id, int64_t v, char *buf, size_t len)
+{
+    if (id == FL_M_CPU && v % 1000 != 0)
+        snprintf(buf, len, "%lldm", (long long)v);
+    else if (id == FL_M_CPU)
+        snprintf(buf, len, "%lld", (long long)(v / 1000));
+    else if (v != 0 && v % (1024 * 1024 * 1024) == 0)
+        snprintf(buf, len, "%lldGi", (long long)(v / (1024 * 1024 * 1024)));
+    else if (v != 0 && v % (1024 * 1024) == 0)
+        snprintf(buf, len, "%lldMi", (long long)(v / (1024 * 1024)));
+    else if (v != 0 && v % 1024 == 0)
+        snprintf(buf, len, "%lldKi", (long long)(v / 1024));
+    else
+        snprintf(buf, len, "%lld", (long long)v);
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+#define EVENT_TTL_S 3600    /* kube-apiserver's --event-ttl */
+#define EVENT_SWEEP_S 60
+
+/* One Event we wrote, found by a hash of what makes repeats the same event
+ * (involved object uid, reason, message, type, component). */
+struct event_entry {
+    RB_ENTRY(event_entry) link;
+    uint64_t hash;
+    int64_t last; /* unix seconds of the last occurrence */
+    char *ns, *name;
+};
+
+static int entry_cmp(const struct event_entry *a, const struct event_entry *b)
+{
+    return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+/* Non-static generation: the _STATIC variants need BSD's __unused. */
+RB_HEAD(fl_event_tree, event_entry);
+RB_PROTOTYPE(fl_event_tree, event_entry, link, entry_cmp)
+RB_GENERATE(fl_event_tree, event_entry, link, entry_cmp)
+
+struct fl_sim_events {
+    struct fl_event_tree tree;
+    struct event *sweep;
+    uint64_t seq;
+};
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (h ^ 0xff) * 1099511628211ull; /* field separator */
+}
+
+static void entry_free(struct event_entry *e)
+{
+    free(e->ns);
+    free(e->name);
+    free(e);
+}
+
+static void sweep(evutil_socket_t fd, short what, void *arg)
+{
+    struct fl_member *m = arg;
+    struct fl_sim_events *ev = m->events;
+    const struct fl_rtype *t = fl_m_type("", "events");
+    int64_t cutoff = (int64_t)time(NULL) - EVENT_TTL_S;
+    struct event_entry *e, *next;
+    for (e = RB_MIN(fl_event_tree, &ev->tree); e; e = next) {
+        next = RB_NEXT(fl_event_tree, &ev->tree, e);
+        if (e->last > cutoff)
+            continue;
+        struct fl_err err;
+        fl_err_clear(&err);
+        if (fl_m_delete(m, t, e->ns, e->name, NULL, &err) != 0 && err.code != 404)
+            fprintf(stderr, "flotilla member: expiring event %s/%s: %s\n", e->ns, e->name,
+                    err.message);
+        RB_REMOVE(fl_event_tree, &ev->tree, e);
+        entry_free(e);
+    }
+}
+
+int fl_sim_events_start(struct fl_member *m, struct fl_err *err)
+{
+    struct fl_sim_events *ev = fl_xcalloc(1, sizeof(*ev));
+    RB_INIT(&ev->tree);
+    ev->sweep = event_new(m->base, -1, EV_PERSIST, sweep, m);
+    struct timeval every = {EVENT_SWEEP_S, 0};
+    evtimer_add(ev->sweep, &every);
+    m->events = ev;
+    return FL_OK;
+}
+
+void fl_sim_events_stop(struct fl_member *m)
+{
+    struct fl_sim_events *ev = m->events;
+    if (!ev)
+        return;
+    struct event_entry *e, *next;
+    for (e = RB_MIN(fl_event_tree, &ev->tree); e; e = next) {
+        next = RB_NEXT(fl_event_tree, &ev->tree, e);
+        RB_REMOVE(fl_event_tree, &ev->tree, e);
+        entry_free(e);
+    }
+    event_free(ev->sweep);
+    free(ev);
+    m->events = NULL;
+}
+
+/* Count one more occurrence of the stored event e. False if it is gone. */
+static bool bump(struct fl_member *m, struct event_entry *e, const char *now)
+{
+    const struct fl_rtype *t = fl_m_type("", "events");
+    struct fl_err err;
+    fl_err_clear(&err);
+    json_t *doc = fl_m_get_json(m, t, e->ns, e->name, &err);
+    if (!doc)
+        return false;
+    json_int_t count = json_integer_value(json_object_get(doc, "count"));
+    json_object_set_new(doc, "count", json_integer(count > 0 ? count + 1 : 2));
+    json_object_set_new(doc, "lastTimestamp", json_string(now));
+    bool ok = fl_m_update(m, t, doc, NULL, &err) == 0;
+    json_decref(doc);
+    return ok;
+}
+
+void fl_m_event(struct fl_member *m, const json_t *obj, const char *type, const char *reason,
+                const char *component, const char *fmt, ...)
+{
+    struct fl_sim_events *ev = m->events;
+    if (!ev)
+        return;
+    char msg[1024], now[32];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    fl_m_now(now);
+    const json_t *md = json_object_get(obj, "metadata");
+    const char *ns = fl_json_str(md, "namespace");
+    if (!ns[0])
+        ns = "default"; /* events about cluster-scoped objects, as upstream */
+
+    struct event_entry key = {.hash = 14695981039346656037ull};
+    key.hash = fnv1a(key.hash, fl_json_str(md, "uid"));
+    key.hash = fnv1a(key.hash, reason);
+    key.hash = fnv1a(key.hash, msg);
+    key.hash = fnv1a(key.hash, type);
+    key.hash = fnv1a(key.hash, component);
+    struct event_entry *e = RB_FIND(fl_event_tree, &ev->tree, &key);
+    if (e) {
+        e->last = (int64_t)time(NULL);
+        if (bump(m, e, now))
+            return;
+        RB_REMOVE(fl_event_tree, &ev->tree, e); /* deleted by someone: write a new one */
+        entry_free(e);
+    }
+
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char name[320];
+    snprintf(name, sizeof(name), "%.240s.%llx", fl_json_str(md, "name"),
+             (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec +
+                 ev->seq++);
+    json_t *doc = json_pack(
+        "{s:{s:s,s:s},s:{s:s,s:s,s:s,s:s},s:s,s:s,s:{s:s},s:s,s:s,s:i,s:s,s:s,s:s}", "metadata",
+        "name", name, "namespace", ns, "involvedObject", "kind", fl_json_str(obj, "kind"),
+        "name", fl_json_str(md, "name"), "uid", fl_json_str(md, "uid"), "apiVersion",
+        fl_json_str(obj, "apiVersion"), "reason", reason, "message", msg, "source", "component",
+        component, "firstTimestamp", now, "lastTimestamp", now, "count", 1, "type", type,
+        "reportingComponent", component, "reportingInstance", "");
+    json_t *io = json_object_get(doc, "involvedObject");
+    if (fl_json_str(md, "namespace")[0])
+        json_object_set_new(io, "namespace", json_string(fl_json_str(md, "namespace")));
+    if (fl_json_str(md, "resourceVersion")[0])
+        json_object_set_new(io, "resourceVersion",
+                            json_string(fl_json_str(md, "resourceVersion")));
+    json_object_set_new(doc, "eventTime", json_null());
+    struct fl_err err;
+    fl_err_clear(&err);
+    if (fl_m_create(m, fl_m_type("", "events"), doc, NULL, &err) == 0) {
+        e = fl_xcalloc(1, sizeof(*e));
+        e->hash = key.hash;
+        e->last = (int64_t)time(NULL);
+        e->ns = fl_xstrdup(ns);
+        e->name = fl_xstrdup(name);
+        RB_INSERT(fl_event_tree, &ev->tree, e);
+    }
+    json_decref(doc);
+}
