@@ -1636,7 +1636,7 @@ static int claim_replicasets(struct dsync *c)
         memcpy(owned, c->rec->rs, n * sizeof(*owned));
     for (uint32_t i = 0; i < n; i++) {
         struct wl_rs *r = owned[i];
-        if (!r->known)
+        if (!r->known || strcmp(r->ns, c->ns) != 0)
             continue;
         fl_err_clear(&e);
         json_t *doc = fl_m_get_json(c->m, c->w->t_rs, r->ns, r->name, &e);

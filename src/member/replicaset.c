@@ -466,6 +466,20 @@ static void pod_fill(struct fl_sim_workloads *w, struct wl_pod *p, const json_t 
                                     json_object_get(spec, "initContainers"), true);
 }
 
+/* An order-independent hash of a labels object. */
+static uint32_t labels_hash(const json_t *labels)
+{
+    uint32_t h = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)labels, k, v) {
+        uint32_t x = wl_hash(json_is_string(v) ? json_string_value(v) : "",
+                             wl_hash("=", wl_hash(k, FNV_BASIS)));
+        h += x * 2654435761u;
+    }
+    return h;
+}
+
 /* Queue every known ReplicaSet of ns (not being deleted) selecting labels,
  * and have it look at its namespace's orphans (upstream's addPod/updatePod
  * for orphans: getPodReplicaSets). */
@@ -495,9 +509,13 @@ static void pod_update(struct fl_sim_workloads *w, struct wl_pod *p, const char 
     else if (!strcmp(fl_json_str(ctl, "kind"), "ReplicaSet") &&
              !strncmp(fl_json_str(ctl, "apiVersion"), "apps/", 5) && fl_json_str(ctl, "uid")[0])
         g = rs_get(w, fl_json_str(ctl, "uid"), ns);
+    if (g && strcmp(g->ns, ns) != 0) /* a reference across namespaces resolves to nothing */
+        g = NULL;
 
+    bool moved = !p;
     if (p && p->rs != g) { /* the controller changed: upstream queues the old one too */
         struct wl_rs *old = p->rs;
+        moved = true;
         group_del(p);
         enqueue_rs(w, old);
         if (g) {
@@ -518,9 +536,11 @@ static void pod_update(struct fl_sim_workloads *w, struct wl_pod *p, const char 
     if (!p)
         return;
 
-    bool was_deleting = p->flags & WL_P_DELETING;
+    bool was_deleting = p->flags & WL_P_DELETING, was_active = p->flags & WL_P_ACTIVE;
+    uint32_t old_lhash = p->lhash;
     pod_fill(w, p, doc);
     const json_t *labels = json_object_get(json_object_get(doc, "metadata"), "labels");
+    p->lhash = labels_hash(labels);
     if (!g->recheck)
         pod_bits(p, g, labels);
     if (added && !g->orphans && g->exp_add > 0)
@@ -532,7 +552,9 @@ static void pod_update(struct fl_sim_workloads *w, struct wl_pod *p, const char 
         enqueue_rs(w, g);
         if ((p->flags & WL_P_DELETING) && !was_deleting && g->dep && g->dep->known)
             enqueue_dep(w, g->dep->ns, g->dep->name);
-    } else if (p->flags & WL_P_ACTIVE) {
+    } else if ((p->flags & WL_P_ACTIVE) && (moved || !was_active || p->lhash != old_lhash)) {
+        /* A new orphan, or one whose labels changed (upstream: labelChanged
+         * || controllerRefChanged): whoever selects it may adopt it. */
         orphan_pod_wakes(w, ns, labels);
     }
 }
@@ -624,7 +646,9 @@ void wl_rs_learn(struct fl_sim_workloads *w, const json_t *rs)
     if (ctl && !strcmp(fl_json_str(ctl, "kind"), "Deployment") &&
         !strncmp(fl_json_str(ctl, "apiVersion"), "apps/", 5) && fl_json_str(ctl, "uid")[0])
         dep = wl_dep_get(w, fl_json_str(ctl, "uid"), r->ns, true);
-    else if (ctl)
+    if (dep && strcmp(dep->ns, r->ns) != 0) /* across namespaces: not that Deployment */
+        dep = NULL;
+    if (ctl && !dep)
         r->ctl_other = true;
     if (r->dep != dep)
         wl_dep_set(w, r, dep);
@@ -701,10 +725,8 @@ static void recheck_pods(struct fl_sim_workloads *w, struct wl_rs *r)
         fl_err_clear(&err);
         if (fl_m_get(w->m, w->t_pod, r->ns, p->name, &o, &err) != 0)
             continue; /* gone: its event is on the way */
-        json_t *doc = fl_obj_json(o);
+        pod_bits(p, r, fl_obj_meta(o)->labels);
         fl_obj_unref(o);
-        pod_bits(p, r, json_object_get(json_object_get(doc, "metadata"), "labels"));
-        json_decref(doc);
     }
     r->recheck = false;
 }
@@ -735,8 +757,14 @@ static bool adopt_pod(struct fl_sim_workloads *w, struct wl_rs *r, const json_t 
                       struct wl_pod *p)
 {
     struct fl_err err;
+    struct fl_obj *o = NULL;
     fl_err_clear(&err);
-    json_t *pod = fl_m_get_json(w->m, w->t_pod, r->ns, p->name, &err);
+    /* Most orphans are not for us: decide on the (cached) labels first. */
+    if (fl_m_get(w->m, w->t_pod, r->ns, p->name, &o, &err) != 0)
+        return false;
+    bool match = fl_m_selector_match(r->selector, fl_obj_meta(o)->labels);
+    json_t *pod = match ? fl_obj_json(o) : NULL;
+    fl_obj_unref(o);
     if (!pod)
         return false;
     const json_t *md = json_object_get(pod, "metadata");
@@ -894,7 +922,9 @@ static int manage(struct fl_sim_workloads *w, struct wl_rs *r, const json_t *rs,
     if (diff < 0) {
         int64_t n = -diff < WL_BURST_REPLICAS ? -diff : WL_BURST_REPLICAS;
         int64_t done = 0, ok = 0;
-        r->exp_add += (int32_t)n;
+        r->exp_add = (int32_t)n; /* ExpectCreations sets, it does not add */
+        r->exp_del = 0;
+        r->exp_set_ms = wl_now_ms();
         /* slowStartBatch: stop after a batch that had a failure. */
         for (int64_t batch = 1; done < n && rc == FL_OK; batch *= 2) {
             if (batch > n - done)
@@ -925,6 +955,8 @@ static int manage(struct fl_sim_workloads *w, struct wl_rs *r, const json_t *rs,
         size_t n = diff < WL_BURST_REPLICAS ? (size_t)diff : WL_BURST_REPLICAS;
         struct wl_pod **del = fl_xmalloc(n * sizeof(*del));
         pods_to_delete(w, r, f, nf, n, del);
+        r->exp_add = r->exp_del = 0; /* ExpectDeletions sets them */
+        r->exp_set_ms = wl_now_ms();
         for (size_t i = 0; i < n; i++) {
             struct wl_pod *p = del[i];
             p->flags |= WL_P_EXPECT_DEL;
@@ -1050,7 +1082,9 @@ int wl_rs_sync(void *ctx, const char *key, uint32_t *requeue_ms, struct fl_err *
     }
     if (r->recheck)
         recheck_pods(w, r);
-    bool need_sync = r->exp_add <= 0 && r->exp_del <= 0;
+    /* SatisfiedExpectations, with upstream's 5 minute expiry as a safety net. */
+    bool need_sync = (r->exp_add <= 0 && r->exp_del <= 0) ||
+                     wl_now_ms() - r->exp_set_ms > WL_EXPECTATIONS_TTL_MS;
 
     /* Claim: the active pods we control that still match, plus orphans. */
     struct wl_rs *orph = r->scan && !r->deleting ? orphans_of(w, ns, false) : NULL;

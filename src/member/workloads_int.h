@@ -4,7 +4,7 @@
  * state (struct fl_sim_workloads) and the small indexes both keep current
  * from the store watches, so that no reconcile ever lists every pod.
  *
- *  - Pods (struct wl_pod, ~50 bytes + name): every pod whose controller is a
+ *  - Pods (struct wl_pod, ~60 bytes + name): every pod whose controller is a
  *    ReplicaSet, and every pod without a controller (candidates for
  *    adoption), by namespace/name, grouped under their controller's uid.
  *    A record keeps what the ReplicaSet controller counts and ranks by
@@ -37,6 +37,7 @@
 #include "member/member.h"
 #include "store/store.h"
 
+#define WL_EXPECTATIONS_TTL_MS 300000 /* upstream's ExpectationsTimeout */
 #define WL_BURST_REPLICAS 500 /* upstream's --replicaset burst: pods created or deleted per sync */
 #define WL_HASH_LABEL "pod-template-hash"
 #define WL_REVISION "deployment.kubernetes.io/revision"
@@ -87,6 +88,7 @@ struct wl_pod {
     uint32_t ready_since; /* Ready lastTransitionTime, unix s (0: not ready or unknown) */
     uint32_t uid32;     /* first 8 hex digits of the uid, for upstream's uid tie-break */
     int32_t cost;       /* controller.kubernetes.io/pod-deletion-cost */
+    uint32_t lhash;     /* hash of its labels (orphans: did they change?) */
     uint16_t restarts, side_restarts; /* max restartCount: containers, sidecars */
     uint8_t phase;      /* upstream's podPhaseToOrdinal: Pending/other 0, Unknown 1, Running 2 */
     uint8_t flags;
@@ -108,6 +110,7 @@ struct wl_rs {
     json_t *tmpl_labels;   /* spec.template.metadata.labels (known only) */
     json_t *labels;        /* metadata.labels, for orphan ReplicaSets' adoption */
     int32_t exp_add, exp_del; /* ControllerExpectations */
+    int64_t exp_set_ms;       /* when they were set (they expire, as upstream's) */
     int32_t ev_tokens;     /* event spam filter (client-go: burst 25, 1 per 5 min) */
     int64_t ev_refill;
     struct wl_pod **pods;
