@@ -57,11 +57,11 @@
 #include "member/objects.h"
 #include "member/sim.h"
 
-#define BATCH 200                 /* pods reconciled per loop turn */
+#define BATCH 200 /* pods reconciled per loop turn */
 #define RUN_FOR_ANNOTATION "flotilla.io/run-for"
-#define IP_RETRY_MS 1000          /* the /24 is full: try again */
+#define IP_RETRY_MS 1000 /* the /24 is full: try again */
 #define NODE_RETRY_MS 200
-#define LOG_MAX_LINES 50000       /* lines a log answer has at most (the newest) */
+#define LOG_MAX_LINES 50000 /* lines a log answer has at most (the newest) */
 #define COMPONENT "kubelet"
 /* The kubelet records Pulled, Created and Started per container; each Event
  * costs ~1.6 KB of memory (measured: 60,000 of them took 95 MB), which a
@@ -87,8 +87,8 @@ struct kpod {
                            recreated pod is a new entry */
     uint32_t end_ds;    /* run-for end, 100 ms units since start; 0: none */
     uint8_t stage;
-    uint8_t ip;         /* last byte of the pod IP in the node's /24; 0: none */
-    char key[];         /* "/pods/<ns>/<name>" */
+    uint8_t ip; /* last byte of the pod IP in the node's /24; 0: none */
+    char key[]; /* "/pods/<ns>/<name>" */
 };
 
 struct knode {
@@ -114,8 +114,14 @@ struct fl_sim_kubelet {
     size_t nnbuckets;
 };
 
-static const struct fl_rtype *t_pods(void) { return fl_m_type("", "pods"); }
-static const struct fl_rtype *t_nodes(void) { return fl_m_type("", "nodes"); }
+static const struct fl_rtype *t_pods(void)
+{
+    return fl_m_type("", "pods");
+}
+static const struct fl_rtype *t_nodes(void)
+{
+    return fl_m_type("", "nodes");
+}
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -415,8 +421,8 @@ static void image_ref(const char *image, char *out, size_t len)
     const char *last = strrchr(image, '/');
     last = last ? last + 1 : image;
     bool tagged = strchr(last, ':') || strchr(image, '@');
-    snprintf(out, len, "%s%s%s%s", registry ? "" : "docker.io/", registry || slash ? "" : "library/",
-             image, tagged ? "" : ":latest");
+    snprintf(out, len, "%s%s%s%s", registry ? "" : "docker.io/",
+             registry || slash ? "" : "library/", image, tagged ? "" : ":latest");
 }
 
 /* "docker.io/library/nginx@sha256:<64 hex>", the same for the same image. */
@@ -491,9 +497,8 @@ static json_t *cstatus(const json_t *c, const json_t *old, const char *uid, enum
         state = json_pack("{s:{s:s}}", "running", "startedAt", started);
         break;
     default:
-        state = json_pack("{s:{s:s,s:i,s:s,s:s,s:s}}", "terminated", "containerID", cid,
-                          "exitCode", 0, "finishedAt", now, "reason", "Completed", "startedAt",
-                          started);
+        state = json_pack("{s:{s:s,s:i,s:s,s:s,s:s}}", "terminated", "containerID", cid, "exitCode",
+                          0, "finishedAt", now, "reason", "Completed", "startedAt", started);
         break;
     }
     json_t *s = json_pack("{s:s,s:o,s:{},s:b,s:i}", "name", name, "state", state, "lastState",
@@ -642,7 +647,9 @@ static void pod_conditions(json_t *pod, enum pstep step, const char *now)
         sched.message = strncpy(smessage, sched.message, sizeof(smessage) - 1);
     const char *sandbox = step == P_BOUND || step == P_DONE ? "False" : "True";
     const char *ready = step == P_READY ? "True" : "False";
-    const char *reason = step == P_DONE ? "PodCompleted" : step == P_READY ? NULL : "ContainersNotReady";
+    const char *reason = step == P_DONE    ? "PodCompleted"
+                         : step == P_READY ? NULL
+                                           : "ContainersNotReady";
     const char *message = step == P_DONE || step == P_READY ? NULL : msg;
     struct want w[] = {
         {"PodReadyToStartContainers", sandbox, NULL, NULL},
@@ -700,10 +707,20 @@ static const char *qos_class(const json_t *pod)
 /* PodStatus's members in Go's field order, anything else after. */
 static void order_status(json_t *pod)
 {
-    static const char *const order[] = {
-        "phase",  "conditions", "message", "reason",    "nominatedNodeName",
-        "hostIP", "hostIPs",    "podIP",   "podIPs",    "startTime",
-        "initContainerStatuses", "containerStatuses", "qosClass", "ephemeralContainerStatuses"};
+    static const char *const order[] = {"phase",
+                                        "conditions",
+                                        "message",
+                                        "reason",
+                                        "nominatedNodeName",
+                                        "hostIP",
+                                        "hostIPs",
+                                        "podIP",
+                                        "podIPs",
+                                        "startTime",
+                                        "initContainerStatuses",
+                                        "containerStatuses",
+                                        "qosClass",
+                                        "ephemeralContainerStatuses"};
     json_t *st = json_object_get(pod, "status");
     json_t *out = json_object();
     for (size_t i = 0; i < FL_ARRAY_LEN(order); i++) {
@@ -1018,11 +1035,13 @@ struct logsrc {
 };
 
 static const char *const nginx_startup[] = {
-    "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+    "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform "
+    "configuration",
     "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
     "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
     "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
-    "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+    "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in "
+    "/etc/nginx/conf.d/default.conf",
     "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
     "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
     "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
@@ -1085,27 +1104,34 @@ static void fmt_line(const struct logsrc *s, size_t i, char *buf, size_t len)
     if (i < ns) {
         const char *text = s->nginx ? nginx_startup[i] : app_startup[i];
         if (s->nginx && text[0] == '[')
-            snprintf(buf, len, "%04d/%02d/%02d %02d:%02d:%02d %s", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, text);
+            snprintf(buf, len, "%04d/%02d/%02d %02d:%02d:%02d %s", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, text);
         else if (s->nginx)
             snprintf(buf, len, "%s", text);
         else
             snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\t%s", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                     (int)(t % 1000), text);
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(t % 1000),
+                     text);
         return;
     }
     static const struct {
         const char *method, *path;
         int code, nginx_bytes;
     } reqs[] = {
-        {"GET", "/", 200, 615},         {"GET", "/", 200, 615},
-        {"GET", "/index.html", 200, 615}, {"HEAD", "/", 200, 0},
-        {"GET", "/favicon.ico", 404, 153}, {"GET", "/api/v1/items", 404, 153},
-        {"POST", "/api/v1/orders", 405, 157}, {"GET", "/healthz", 404, 153},
+        {"GET", "/", 200, 615},
+        {"GET", "/", 200, 615},
+        {"GET", "/index.html", 200, 615},
+        {"HEAD", "/", 200, 0},
+        {"GET", "/favicon.ico", 404, 153},
+        {"GET", "/api/v1/items", 404, 153},
+        {"POST", "/api/v1/orders", 405, 157},
+        {"GET", "/healthz", 404, 153},
     };
     static const char *const agents[] = {
-        "kube-probe/1.32", "kube-probe/1.32", "curl/8.11.1", "Go-http-client/1.1",
+        "kube-probe/1.32",
+        "kube-probe/1.32",
+        "curl/8.11.1",
+        "Go-http-client/1.1",
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/131.0.0.0 Safari/537.36",
         "python-requests/2.32.3",
@@ -1121,19 +1147,20 @@ static void fmt_line(const struct logsrc *s, size_t i, char *buf, size_t len)
                  "10.%u.%u.%u - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d %d "
                  "\"-\" \"%s\" \"-\"",
                  probe ? 128u : 128u + (unsigned)((r >> 16) % 4),
-                 probe ? 0u : (unsigned)((r >> 20) % 256), probe ? 1u : (unsigned)((r >> 28) % 250) + 2,
-                 tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                 tm.tm_sec, reqs[q].method, reqs[q].path, reqs[q].code, reqs[q].nginx_bytes,
-                 agent);
+                 probe ? 0u : (unsigned)((r >> 20) % 256),
+                 probe ? 1u : (unsigned)((r >> 28) % 250) + 2, tm.tm_mday, months[tm.tm_mon],
+                 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, reqs[q].method, reqs[q].path,
+                 reqs[q].code, reqs[q].nginx_bytes, agent);
     } else {
         unsigned us = 200 + (unsigned)((r >> 32) % 40000);
-        snprintf(buf, len,
-                 "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\tINFO\thttp\trequest completed\t"
-                 "{\"method\": \"%s\", \"path\": \"%s\", \"status\": %d, \"duration\": \"%u.%03ums\", "
-                 "\"userAgent\": \"%s\"}",
-                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                 (int)(t % 1000), reqs[q].method, reqs[q].path, reqs[q].code == 405 ? 201 : 200,
-                 us / 1000, us % 1000, agent);
+        snprintf(
+            buf, len,
+            "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\tINFO\thttp\trequest completed\t"
+            "{\"method\": \"%s\", \"path\": \"%s\", \"status\": %d, \"duration\": \"%u.%03ums\", "
+            "\"userAgent\": \"%s\"}",
+            tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+            (int)(t % 1000), reqs[q].method, reqs[q].path, reqs[q].code == 405 ? 201 : 200,
+            us / 1000, us % 1000, agent);
     }
 }
 
@@ -1190,8 +1217,8 @@ static void join_names(const json_t *list, char *buf, size_t len)
 
 /* An integer query parameter: 0 absent, 1 set (*out), FL_EFAIL malformed
  * or below min (err filled, as PodLogOptions validation words it). */
-static int query_int(const struct evkeyvalq *query, const char *name, int64_t min,
-                     int64_t *out, struct fl_err *err)
+static int query_int(const struct evkeyvalq *query, const char *name, int64_t min, int64_t *out,
+                     struct fl_err *err)
 {
     const char *v = query ? evhttp_find_header(query, name) : NULL;
     if (!v)
@@ -1201,9 +1228,10 @@ static int query_int(const struct evkeyvalq *query, const char *name, int64_t mi
     if (!*v || *end)
         return fl_errf(err, 400, "BadRequest", "invalid value for %s: %s", name, v);
     if (x < min) {
-        fl_errf(err, 422, "Invalid", "PodLogOptions is invalid: %s: Invalid value: %lld: must be "
-                "greater than %s%lld", name, x, min ? "" : "or equal to ",
-                (long long)(min ? min - 1 : min));
+        fl_errf(err, 422, "Invalid",
+                "PodLogOptions is invalid: %s: Invalid value: %lld: must be "
+                "greater than %s%lld",
+                name, x, min ? "" : "or equal to ", (long long)(min ? min - 1 : min));
         return FL_EFAIL;
     }
     *out = x;
@@ -1289,8 +1317,8 @@ int fl_sim_pod_log(struct fl_member *m, const char *ns, const char *name,
         goto out;
     }
     if (previous) {
-        fl_errf(err, 400, "BadRequest", "previous terminated container \"%s\" in pod \"%s\" not found",
-                cname, name);
+        fl_errf(err, 400, "BadRequest",
+                "previous terminated container \"%s\" in pod \"%s\" not found", cname, name);
         goto out;
     }
     const json_t *state = json_object_get(cs, "state");
@@ -1299,8 +1327,8 @@ int fl_sim_pod_log(struct fl_member *m, const char *ns, const char *name,
     if (!running && !term) {
         const char *reason = fl_json_str(json_object_get(state, "waiting"), "reason");
         if (reason[0])
-            fl_errf(err, 400, "BadRequest", "container \"%s\" in pod \"%s\" is waiting to start: %s",
-                    cname, name, reason);
+            fl_errf(err, 400, "BadRequest",
+                    "container \"%s\" in pod \"%s\" is waiting to start: %s", cname, name, reason);
         else
             fl_errf(err, 400, "BadRequest",
                     "container \"%s\" in pod \"%s\" is waiting to start - no logs yet", cname,

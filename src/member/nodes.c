@@ -7,8 +7,9 @@
  * a kubelet would register it: the well-known labels, a /24 of the cluster
  * pod CIDR (in node order), the pool's capacity as capacity and allocatable,
  * the four kubelet conditions, an InternalIP (172.16.0.0/12, by node index)
- * and nodeInfo. Nodes are created CREATE_CHUNK per loop turn, so a 5,000
- * node cluster does not hold the loop, and a Node deleted by a user is
+ * and nodeInfo. Every node is registered by fl_sim_nodes_start, before the
+ * cluster answers anyone, so "fleet ready" means all nodes are there (5,000
+ * nodes and their Leases take ~0.3 s, at -O2); a Node deleted by a user is
  * registered again at its next heartbeat, as a kubelet would.
  *
  * Heartbeats. Every node has a Lease in kube-node-lease, renewed every
@@ -24,8 +25,10 @@
  * node lifecycle controller would do after the grace period: every condition
  * Unknown (NodeStatusUnknown, "Kubelet stopped posting node status."), the
  * node.kubernetes.io/unreachable taints (NoSchedule and NoExecute) and Ready
- * False on the node's pods (MarkPodsNotReady). set_ready(true) is the
- * kubelet coming back: conditions posted again, the taints lifted.
+ * False on the node's pods (MarkPodsNotReady), with the NodeNotReady events.
+ * The fault is "the node is NotReady", so nodeMonitorGracePeriod is not
+ * waited for. set_ready(true) is the kubelet coming back: conditions posted
+ * again (a NodeReady event), the taints lifted, the Lease renewed.
  *
  * Eviction. The taint-eviction controller: a pod on a node with NoExecute
  * taints is deleted (gracefully, with a DisruptionTarget condition and a
@@ -56,8 +59,8 @@
 #include "member/objects.h"
 #include "member/sim.h"
 
-#define CREATE_CHUNK 500       /* nodes registered per loop turn */
-#define TICK_MIN_MS 100        /* the heartbeat timer fires at most this often */
+#define MAX_NODES 1000000
+#define TICK_MIN_MS 100         /* the heartbeat timer fires at most this often */
 #define STATUS_REPORT_MS 300000 /* nodeStatusReportFrequency: 5 minutes */
 #define LEASE_NS "kube-node-lease"
 #define KUBELET_VERSION "v1.32.0"
@@ -93,10 +96,9 @@ struct fl_sim_nodes {
     size_t n;
     uint32_t *slots; /* name index: node index + 1, 0 empty */
     size_t nslots;
-    size_t next_create;
-    struct event *create_ev, *tick_ev;
-    int64_t t0;         /* mono ms at start */
-    uint32_t lease_ms;  /* renewal period */
+    struct event *tick_ev;
+    int64_t t0;                 /* mono ms at start */
+    uint32_t lease_ms;          /* renewal period */
     uint64_t lease_k, status_k; /* renewals done since t0 (node = k % n) */
     struct fl_watch *pod_watch, *node_watch;
     struct fl_workqueue *q; /* taint eviction, keyed by pod store key */
@@ -107,9 +109,18 @@ struct fl_sim_nodes {
     json_t *memo_taints;
 };
 
-static const struct fl_rtype *t_nodes(void) { return fl_m_type("", "nodes"); }
-static const struct fl_rtype *t_pods(void) { return fl_m_type("", "pods"); }
-static const struct fl_rtype *t_leases(void) { return fl_m_type("coordination.k8s.io", "leases"); }
+static const struct fl_rtype *t_nodes(void)
+{
+    return fl_m_type("", "nodes");
+}
+static const struct fl_rtype *t_pods(void)
+{
+    return fl_m_type("", "pods");
+}
+static const struct fl_rtype *t_leases(void)
+{
+    return fl_m_type("coordination.k8s.io", "leases");
+}
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -342,10 +353,10 @@ static json_t *node_conditions(const char *now)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < FL_ARRAY_LEN(node_conds); i++)
-        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "type",
-                                           node_conds[i].type, "status", node_conds[i].ok_status,
-                                           "lastHeartbeatTime", now, "lastTransitionTime", now,
-                                           "reason", node_conds[i].ok_reason, "message",
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "type", node_conds[i].type,
+                                           "status", node_conds[i].ok_status, "lastHeartbeatTime",
+                                           now, "lastTransitionTime", now, "reason",
+                                           node_conds[i].ok_reason, "message",
                                            node_conds[i].ok_message));
     return a;
 }
@@ -356,7 +367,8 @@ static json_t *node_doc(struct fl_sim_nodes *ns, const struct snode *n)
     const struct fl_member_pool *pool = &spec->pools[n->pool];
     char now[32], ip[16], cidr[24], seed_buf[64];
     fl_m_now(now);
-    uint64_t seed = hash_str(spec->name, strlen(spec->name)) ^ mix64(hash_str(n->name, strlen(n->name)));
+    uint64_t seed =
+        hash_str(spec->name, strlen(spec->name)) ^ mix64(hash_str(n->name, strlen(n->name)));
 
     json_t *labels = json_object();
     set_str(labels, "beta.kubernetes.io/arch", "amd64");
@@ -373,9 +385,9 @@ static json_t *node_doc(struct fl_sim_nodes *ns, const struct snode *n)
     merge_labels(labels, spec->labels);
     merge_labels(labels, pool->labels);
 
-    json_t *annotations = json_pack("{s:s,s:s}", "node.alpha.kubernetes.io/ttl", "0",
-                                    "volumes.kubernetes.io/controller-managed-attach-detach",
-                                    "true");
+    json_t *annotations =
+        json_pack("{s:s,s:s}", "node.alpha.kubernetes.io/ttl", "0",
+                  "volumes.kubernetes.io/controller-managed-attach-detach", "true");
 
     ip_str(n->cidr, ip);
     snprintf(cidr, sizeof(cidr), "%s/24", ip);
@@ -430,11 +442,11 @@ static json_t *lease_doc(struct fl_sim_nodes *ns, const struct snode *n)
     now_micro(now, sizeof(now));
     /* complete (apiVersion, kind): fl_m_update stores the document as it is */
     return json_pack("{s:s,s:s,s:{s:s,s:s,s:[{s:s,s:s,s:s,s:s}]},s:{s:s,s:I,s:s}}", "apiVersion",
-                     "coordination.k8s.io/v1", "kind", "Lease", "metadata", "name",
-                     n->name, "namespace", LEASE_NS, "ownerReferences", "apiVersion", "v1", "kind",
-                     "Node", "name", n->name, "uid", n->uid, "spec", "holderIdentity", n->name,
-                     "leaseDurationSeconds", (json_int_t)lease_seconds(ns->m->spec),
-                     "renewTime", now);
+                     "coordination.k8s.io/v1", "kind", "Lease", "metadata", "name", n->name,
+                     "namespace", LEASE_NS, "ownerReferences", "apiVersion", "v1", "kind", "Node",
+                     "name", n->name, "uid", n->uid, "spec", "holderIdentity", n->name,
+                     "leaseDurationSeconds", (json_int_t)lease_seconds(ns->m->spec), "renewTime",
+                     now);
 }
 
 static void log_err(struct fl_sim_nodes *ns, const char *what, const char *name,
@@ -485,21 +497,6 @@ static void register_node(struct fl_sim_nodes *ns, struct snode *n)
     renew_lease(ns, n);
 }
 
-static const struct timeval zero_tv = {0, 0};
-
-static void create_chunk(evutil_socket_t fd, short what, void *arg)
-{
-    struct fl_sim_nodes *ns = arg;
-    size_t end = ns->next_create + CREATE_CHUNK;
-    if (end > ns->n)
-        end = ns->n;
-    for (; ns->next_create < end; ns->next_create++)
-        if (!ns->nodes[ns->next_create].created)
-            register_node(ns, &ns->nodes[ns->next_create]);
-    if (ns->next_create < ns->n)
-        evtimer_add(ns->create_ev, &zero_tv);
-}
-
 /* Every condition's lastHeartbeatTime to now: the kubelet's periodic status report. */
 static void report_status(struct fl_sim_nodes *ns, struct snode *n)
 {
@@ -531,7 +528,7 @@ static void heartbeat(struct fl_sim_nodes *ns, uint64_t *k, uint64_t period, int
         *k = target - ns->n;
     for (; *k < target; (*k)++) {
         struct snode *n = &ns->nodes[*k % ns->n];
-        if (n->down || ns->next_create <= *k % ns->n)
+        if (n->down)
             continue;
         if (!n->created)
             register_node(ns, n); /* deleted by someone: the kubelet registers again */
@@ -592,10 +589,10 @@ static json_t *effective_tolerations(struct fl_sim_nodes *ns, const json_t *pod)
     for (size_t i = 0; i < FL_ARRAY_LEN(keys); i++) {
         json_t *taint = json_pack("{s:s,s:s}", "key", keys[i], "effect", "NoExecute");
         if (!any_tolerates(out, taint))
-            json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:I}", "key", keys[i], "operator",
-                                                 "Exists", "effect", "NoExecute",
-                                                 "tolerationSeconds",
-                                                 (json_int_t)ns->m->spec->eviction_toleration_s));
+            json_array_append_new(out,
+                                  json_pack("{s:s,s:s,s:s,s:I}", "key", keys[i], "operator",
+                                            "Exists", "effect", "NoExecute", "tolerationSeconds",
+                                            (json_int_t)ns->m->spec->eviction_toleration_s));
         json_decref(taint);
     }
     return out;
@@ -1047,16 +1044,17 @@ int fl_sim_nodes_start(struct fl_member *m, struct fl_err *err)
     int prefix;
     const char *pod_cidr = spec->pod_cidr ? spec->pod_cidr : "10.128.0.0/9";
     if (parse_cidr(pod_cidr, &cidr_base, &prefix) != 0 || prefix > 24)
-        return fl_errf(err, 400, "BadRequest", "cluster %s: podCIDR %s is not an IPv4 CIDR of /24 or larger",
-                       spec->name, pod_cidr);
+        return fl_errf(err, 400, "BadRequest",
+                       "cluster %s: podCIDR %s is not an IPv4 CIDR of /24 or larger", spec->name,
+                       pod_cidr);
     if (total > (1ull << (24 - prefix)))
         return fl_errf(err, 400, "BadRequest",
                        "cluster %s: podCIDR %s has room for %llu nodes (a /24 each) but the node "
                        "pools have %zu",
                        spec->name, pod_cidr, 1ull << (24 - prefix), total);
-    if (total > (1u << 20) - 1024)
-        return fl_errf(err, 400, "BadRequest", "cluster %s: too many nodes (%zu)", spec->name,
-                       total);
+    if (total > MAX_NODES) /* their InternalIPs must fit 172.16.0.0/12 */
+        return fl_errf(err, 400, "BadRequest", "cluster %s: %zu nodes, more than %d", spec->name,
+                       total, MAX_NODES);
     if (ensure_namespace(m, err) != 0)
         return FL_EFAIL;
 
@@ -1095,8 +1093,8 @@ int fl_sim_nodes_start(struct fl_member *m, struct fl_err *err)
         return FL_EFAIL;
     }
 
-    ns->create_ev = evtimer_new(m->base, create_chunk, ns);
-    create_chunk(-1, 0, ns);
+    for (size_t i = 0; i < total; i++)
+        register_node(ns, &ns->nodes[i]);
     if (total > 0) {
         uint32_t tick_ms = ns->lease_ms / (uint32_t)total;
         if (tick_ms < TICK_MIN_MS)
@@ -1119,8 +1117,6 @@ void fl_sim_nodes_stop(struct fl_member *m)
     fl_watch_close(ns->pod_watch);
     fl_watch_close(ns->node_watch);
     fl_workqueue_free(ns->q);
-    if (ns->create_ev)
-        event_free(ns->create_ev);
     if (ns->tick_ev)
         event_free(ns->tick_ev);
     for (size_t i = 0; i < ns->nbuckets; i++) {
