@@ -52,6 +52,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/kinds.h"
 #include "controllers/workqueue.h"
 #include "core/alloc.h"
 #include "member/objects.h"
@@ -661,49 +662,6 @@ static void pod_conditions(json_t *pod, enum pstep step, const char *now)
     set_conditions(st, w, FL_ARRAY_LEN(w), now);
 }
 
-/* v1qos.GetPodQOS: over all containers, cpu and memory only. */
-static const char *qos_class(const json_t *pod)
-{
-    static const char *const res[] = {"cpu", "memory"};
-    int64_t req[2] = {0}, lim[2] = {0};
-    bool has_req[2] = {false}, has_lim[2] = {false}, guaranteed = true;
-    const json_t *spec = json_object_get(pod, "spec");
-    static const char *const lists[] = {"initContainers", "containers"};
-    for (size_t l = 0; l < 2; l++) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(json_object_get(spec, lists[l]), i, c)
-        {
-            const json_t *r = json_object_get(c, "resources");
-            bool lim_found[2] = {false};
-            for (int x = 0; x < 2; x++) {
-                int64_t q = fl_m_qty(x == 0 ? FL_M_CPU : FL_M_MEMORY,
-                                     fl_json_str(json_object_get(r, "requests"), res[x]));
-                if (q > 0) {
-                    req[x] += q;
-                    has_req[x] = true;
-                }
-                q = fl_m_qty(x == 0 ? FL_M_CPU : FL_M_MEMORY,
-                             fl_json_str(json_object_get(r, "limits"), res[x]));
-                if (q > 0) {
-                    lim[x] += q;
-                    has_lim[x] = lim_found[x] = true;
-                }
-            }
-            if (!lim_found[0] || !lim_found[1])
-                guaranteed = false;
-        }
-    }
-    if (!has_req[0] && !has_req[1] && !has_lim[0] && !has_lim[1])
-        return "BestEffort";
-    for (int x = 0; x < 2 && guaranteed; x++)
-        if (has_req[x] && (!has_lim[x] || lim[x] != req[x]))
-            guaranteed = false;
-    if (guaranteed && has_req[0] == has_lim[0] && has_req[1] == has_lim[1])
-        return "Guaranteed";
-    return "Burstable";
-}
-
 /* PodStatus's members in Go's field order, anything else after. */
 static void order_status(json_t *pod)
 {
@@ -748,7 +706,7 @@ static void status_bound(json_t *pod, const struct knode *n, const char *now)
     json_object_set_new(st, "hostIPs", json_pack("[{s:s}]", "ip", ip));
     if (!json_is_string(json_object_get(st, "startTime")))
         set_str(st, "startTime", now);
-    set_str(st, "qosClass", qos_class(pod));
+    set_str(st, "qosClass", fl_kind_pod_qos_class(pod));
     set_container_statuses(pod, C_WAITING, false, now);
     pod_conditions(pod, P_BOUND, now);
     order_status(pod);
