@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "api/http.h"
@@ -347,11 +346,7 @@ int fl_cmd_member(int argc, char **argv)
         }
     }
 
-    struct rlimit rl; /* every cluster's watches hold connections open */
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    fl_cli_raise_fd_limit("flotilla member");
     signal(SIGPIPE, SIG_IGN);
     fl_registry_serve_computed();
     struct event_base *base = fl_loop_base_new();

@@ -14,7 +14,6 @@
 #include <event2/event.h>
 #include <getopt.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,19 +47,6 @@ static void usage(FILE *f)
         "  --kubeconfig-out FILE  write a kubeconfig for the admin (client certificate of\n"
         "                       DIR/pki/admin.crt)\n"
         "  --insecure-http      plain HTTP without authentication, on loopback addresses only\n");
-}
-
-/* Every watch holds a connection open: use the whole hard limit on file
- * descriptors (kube-apiserver's runtime does the same), not the usual soft
- * limit of 1024. */
-static void raise_fd_limit(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-            perror("flotilla serve: setrlimit(RLIMIT_NOFILE)");
-    }
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *base)
@@ -209,7 +195,7 @@ int fl_cmd_serve(int argc, char **argv)
     struct fl_api *api = NULL;
     struct fl_gc *gc = NULL;
     struct event *sigint = NULL, *sigterm = NULL;
-    raise_fd_limit();
+    fl_cli_raise_fd_limit("flotilla serve");
     struct event_base *base = fl_loop_base_new();
     FL_ASSERT(base != NULL);
     signal(SIGPIPE, SIG_IGN);
