@@ -50,6 +50,8 @@ struct fl_http {
     struct event *release;
 };
 
+#define FL_HTTP_MAX_WRITE (4 * 1024 * 1024) /* bytes written per connection per turn */
+
 struct held {
     struct evhttp_request *req;
     struct evhttp_connection *conn;
@@ -225,6 +227,11 @@ static void hold(struct fl_http *h, struct evhttp_request *req)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct fl_http *h = arg;
+    /* libevent writes at most 16 KiB per connection per loop turn by default:
+     * a watch stream of a busy turn (thousands of events) or a large LIST
+     * would trickle out over many turns while the rest waits in memory. */
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    bufferevent_set_max_single_write(evhttp_connection_get_bufferevent(conn), FL_HTTP_MAX_WRITE);
     if (h->delay_ms) {
         hold(h, req);
         return;

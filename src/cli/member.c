@@ -51,7 +51,7 @@ static void usage(FILE *f)
             "  --kubeconfig-dir DIR  write DIR/NAME.kubeconfig (admin) for each cluster\n"
             "  --data-dir DIR        the clusters' PKI: DIR/NAME/pki (default data/members)\n"
             "  --control ADDR:PORT   fault-injection endpoint, plain HTTP on loopback\n"
-            "  --watch-history N     events kept per cluster for watches (default 20000)\n"
+            "  --watch-history N     events kept per cluster for watches (default 5000)\n"
             "  --insecure-http       plain HTTP without authentication, loopback only\n");
 }
 

@@ -206,7 +206,7 @@ int fl_cmd_serve(int argc, char **argv)
         fl_http_set_default_sec(&(struct fl_http_sec){.tls = sec.tls, .auth = sec.auth});
     }
     if (!strcmp(kind, "memory")) {
-        backend = fl_backend_memory_new();
+        backend = fl_backend_volatile_new();
     } else if (!strcmp(kind, "sqlite")) {
         if (fl_backend_sqlite_open(dir, &backend, &err) != 0)
             goto out;

@@ -40,7 +40,6 @@
 #include "controllers/workqueue.h"
 
 #define SYNC_CHUNK 500 /* objects taken into the graph per loop turn at start (~10 ms) */
-#define MEMO_SIZE 8    /* owners remembered, parsed (see owner_state) */
 
 static const char FIN_ORPHAN[] = "orphan";
 static const char FIN_FOREGROUND[] = "foregroundDeletion";
@@ -86,11 +85,6 @@ RB_GENERATE(fl_gc_deps, dep, link, dep_cmp)
 /* An owner as last parsed: valid while o is the current version (immutable
  * objects: a new version is a new pointer; the reference keeps o alive, so
  * its address is not reused). */
-struct memo {
-    struct fl_obj *o;
-    char uid[64];
-    bool waiting; /* being deleted with foregroundDeletion */
-};
 
 struct fl_gc {
     struct event_base *base;
@@ -99,8 +93,6 @@ struct fl_gc {
     struct fl_workqueue *q;
     struct fl_gc_deps deps;
     struct fl_gc_edges edges;
-    struct memo memo[MEMO_SIZE];
-    size_t memo_next;
     /* The initial sync: objects listed at start, taken in chunks; events
      * that arrive meanwhile wait in `buffered`. */
     bool synced;
@@ -117,6 +109,47 @@ struct fl_gc {
 static bool mentions(const struct fl_obj *o, const char *s)
 {
     return memmem(o->bytes, o->len, s, strlen(s)) != NULL;
+}
+
+/* The JSON array after the first "ownerReferences": in o's bytes, as a span
+ * (*len 0 when there is none). Brackets inside strings don't count. */
+static const char *refs_span(const struct fl_obj *o, size_t *len)
+{
+    static const char k[] = "\"ownerReferences\":[";
+    const char *p = memmem(o->bytes, o->len, k, sizeof(k) - 1), *end = o->bytes + o->len;
+    *len = 0;
+    if (!p)
+        return NULL;
+    const char *start = p += sizeof(k) - 2;
+    int depth = 0;
+    bool in_str = false;
+    for (; p < end; p++) {
+        if (in_str) {
+            if (*p == '\\')
+                p++;
+            else if (*p == '"')
+                in_str = false;
+        } else if (*p == '"') {
+            in_str = true;
+        } else if (*p == '[') {
+            depth++;
+        } else if (*p == ']' && --depth == 0) {
+            *len = (size_t)(p + 1 - start);
+            return start;
+        }
+    }
+    return NULL;
+}
+
+/* A change the graph need not see: neither version is being deleted and
+ * the ownerReferences are the same bytes (a status update, a Lease renewal). */
+static bool refs_unchanged(const struct fl_obj *o, const struct fl_obj *prev)
+{
+    if (!prev || mentions(o, "deletionTimestamp") || mentions(prev, "deletionTimestamp"))
+        return false;
+    size_t a, b;
+    const char *x = refs_span(o, &a), *y = refs_span(prev, &b);
+    return a == b && (a == 0 || memcmp(x, y, a) == 0);
 }
 
 static bool has_str(const json_t *arr, const char *s)
@@ -376,6 +409,8 @@ static void apply(struct fl_gc *gc, const struct fl_event *ev)
             queue_dependents(gc, ev->prev->meta->uid);
         else if ((doc = fl_obj_json(o)) != NULL)
             queue_dependents(gc, fl_json_str(fl_json_metadata(doc), "uid"));
+    } else if (ev->type == FL_MODIFIED && refs_unchanged(o, ev->prev)) {
+        return;
     } else {
         const json_t *md = NULL;
         if ((mentions(o, "ownerReferences") || mentions(o, "deletionTimestamp")) &&
@@ -596,24 +631,13 @@ static int owner_state(struct fl_gc *gc, const struct fl_rtype *t, const char *k
         *st = ABSENT;
         return FL_OK;
     }
-    /* Many dependents share an owner: parse it once per version. */
-    struct memo *m = NULL;
-    for (size_t i = 0; i < MEMO_SIZE && !m; i++)
-        if (gc->memo[i].o == o)
-            m = &gc->memo[i];
-    if (!m) {
-        json_t *doc = fl_obj_json(o);
-        json_t *md = fl_json_metadata(doc ? doc : (doc = json_object()));
-        m = &gc->memo[gc->memo_next++ % MEMO_SIZE];
-        fl_obj_unref(m->o);
-        m->o = fl_obj_ref(o);
-        snprintf(m->uid, sizeof(m->uid), "%s", fl_json_str(md, "uid"));
-        m->waiting = json_object_get(md, "deletionTimestamp") &&
-                     has_str(json_object_get(md, "finalizers"), FIN_FOREGROUND);
-        json_decref(doc);
-    }
+    /* The owner's metadata, extracted once per version and kept with it:
+     * many dependents share an owner. */
+    const struct fl_meta *m = fl_obj_meta(o);
+    bool absent = strcmp(m->uid, uid) != 0;
+    bool waiting = m->deletion_timestamp[0] && has_str(m->finalizers, FIN_FOREGROUND);
     fl_obj_unref(o);
-    *st = strcmp(m->uid, uid) != 0 ? ABSENT : m->waiting ? WAITING : SOLID;
+    *st = absent ? ABSENT : waiting ? WAITING : SOLID;
     return FL_OK;
 }
 
@@ -824,8 +848,6 @@ void fl_gc_stop(struct fl_gc *gc)
     {
         dep_remove(gc, d);
     }
-    for (size_t i = 0; i < MEMO_SIZE; i++)
-        fl_obj_unref(gc->memo[i].o);
     free(gc);
 }
 

@@ -83,13 +83,13 @@ int fl_member_start(struct event_base *base, struct fl_member_spec *spec,
         m->rng = 0x9e3779b97f4a7c15ull;
     struct sockaddr_in sin;
     char ip[INET_ADDRSTRLEN];
-    struct fl_store_opts so = {.history = o->history ? o->history : 20000};
+    struct fl_store_opts so = {.history = o->history ? o->history : FL_MEMBER_HISTORY};
     if (fl_http_parse_addr(spec->listen, &sin, err) != 0)
         goto fail;
     inet_ntop(AF_INET, &sin.sin_addr, ip, sizeof(ip));
     if (!o->insecure && security(m, o, ip, err) != 0)
         goto fail;
-    m->backend = fl_backend_memory_new();
+    m->backend = fl_backend_volatile_new();
     struct fl_api_opts ao = {.no_crds = o->no_crds};
     if (fl_store_open(m->backend, &so, &m->store, err) != 0 ||
         fl_api_new_opts(base, m->store, &ao, &m->api, err) != 0)

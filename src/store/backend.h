@@ -78,6 +78,12 @@ void fl_backend_close(struct fl_backend *b); /* NULL-safe */
  * Returns a new backend, freed by fl_backend_close(). Never fails. */
 struct fl_backend *fl_backend_memory_new(void);
 
+/* Volatile backend: keeps nothing (every call succeeds, load finds an empty
+ * store). For stores that live and die with their process (`flotilla serve
+ * --store memory`, simulated member clusters): the store already holds every
+ * object in memory, so a second copy would only double the footprint. */
+struct fl_backend *fl_backend_volatile_new(void);
+
 /* Fault injection for tests: the next n commits of memory backend b fail with
  * a 500 InternalError, drop their staged writes and leave the committed
  * records and revision untouched. n <= 0 disarms. b must come from

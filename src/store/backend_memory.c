@@ -293,3 +293,50 @@ void fl_backend_memory_fail_commit(struct fl_backend *b, int n)
 {
     to_mem(b)->fail_commits = n > 0 ? n : 0;
 }
+
+/* ---- volatile: nothing kept ---------------------------------------------- */
+
+static int vol_load(struct fl_backend *b, fl_backend_load_fn fn, void *ctx, uint64_t *rev,
+                    struct fl_err *err)
+{
+    *rev = 0;
+    return 0;
+}
+
+static int vol_put(struct fl_backend *b, const struct fl_kv *kv, uint64_t prev_mod_rev,
+                   struct fl_err *err)
+{
+    return 0;
+}
+
+static int vol_del(struct fl_backend *b, const char *key, size_t keylen, uint64_t prev_mod_rev,
+                   uint64_t rev, struct fl_err *err)
+{
+    return 0;
+}
+
+static int vol_commit(struct fl_backend *b, uint64_t rev, struct fl_err *err)
+{
+    return 0;
+}
+
+static void vol_close(struct fl_backend *b)
+{
+    free(b);
+}
+
+static const struct fl_backend_ops volatile_ops = {
+    .name = "volatile",
+    .load = vol_load,
+    .put = vol_put,
+    .del = vol_del,
+    .commit = vol_commit,
+    .close = vol_close,
+};
+
+struct fl_backend *fl_backend_volatile_new(void)
+{
+    struct fl_backend *b = fl_xcalloc(1, sizeof(*b));
+    b->ops = &volatile_ops;
+    return b;
+}
