@@ -4,21 +4,25 @@
   member_load.py fleet FILE CLUSTERS NODES CPU MEMORY PODS [POD_START_DELAY]
       write a fleet file: CLUSTERS clusters (m000, m001, ...; one cluster is
       named "scale") with one pool "cpu" of NODES nodes each
-  member_load.py nodes PID TIMEOUT_S NODES_PER_CLUSTER PORT...
-      watch /api/v1/nodes on every port until each cluster has
-      NODES_PER_CLUSTER nodes whose Ready condition is True
-  member_load.py pods PID TIMEOUT_S PORT DEPLOYMENTS REPLICAS [KIND]
-      watch /api/v1/pods, then create DEPLOYMENTS Deployments of REPLICAS
-      replicas each (small requests) and wait until every pod is Running;
-      KIND "pods" creates the DEPLOYMENTS x REPLICAS pods themselves
-      (no workload controllers involved)
+  member_load.py nodes PID TIMEOUT_S NODES_PER_CLUSTER watch|list PORT...
+      watch (or LIST, in pages) /api/v1/nodes on every port until each
+      cluster has NODES_PER_CLUSTER nodes whose Ready condition is True
+  member_load.py pods PID TIMEOUT_S PORT DEPLOYMENTS REPLICAS [KIND [WAIT [CREATORS]]]
+      create DEPLOYMENTS Deployments of REPLICAS replicas each (small
+      requests) over CREATORS connections (8) and wait until every pod is
+      Running; KIND "pods" creates the DEPLOYMENTS x REPLICAS pods themselves
+      (no workload controllers involved). WAIT "watch" (the default) watches
+      /api/v1/pods from before the first create; "poll" opens no watch and
+      polls the Deployments' status (see pods() below).
 
-The waits watch (one stream per cluster) rather than poll, so measuring adds
-little to the server's load: the server encodes each event once and this
-process parses it. Results are key=value lines on stdout (times are Unix
-epoch seconds, so the caller can subtract its own start time); the server's
-CPU time (from /proc/PID/stat) over the step is reported too, and so is this
-client's. Exits non-zero, with the reason on stderr, on any error: a refused
+A watch (one stream per cluster) adds little to the server's CPU, as the
+server encodes each event once and this process parses it, but a burst of
+events waits in the server's output buffer, which shows in its RSS; so the
+waits can also LIST (nodes, in pages) or poll the Deployments' status (pods).
+Results are key=value lines on stdout (times are Unix epoch seconds, so the
+caller can subtract its own start time); the server's CPU time (from
+/proc/PID/stat) over the step is reported too, and so is this client's.
+Exits non-zero, with the reason on stderr, on any error: a refused
 connection, a non-2xx answer, an ERROR watch event, a watch the server ends,
 a pod that fails, or the timeout.
 """
@@ -28,7 +32,9 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
+import urllib.parse
 
 HOST = "127.0.0.1"
 HZ = os.sysconf("SC_CLK_TCK")
@@ -155,13 +161,71 @@ def is_ready(node):
 
 # ---- nodes --------------------------------------------------------------------
 
-def nodes(pid, timeout, per_cluster, *ports):
+def list_all(conn, path, page=500):
+    """Every item of a LIST, in pages of `page` (limit/continue), so no
+    answer is larger than a page; conn is a keep-alive HTTPConnection."""
+    items, cont = [], ""
+    while True:
+        q = "%s?limit=%d" % (path, page) + ("&continue=" + urllib.parse.quote(cont) if cont else "")
+        conn.request("GET", q)
+        r = conn.getresponse()
+        data = r.read()
+        if r.status != 200:
+            raise RuntimeError("GET %s: HTTP %d %s" % (q, r.status, data[:500]))
+        d = json.loads(data)
+        items += d["items"]
+        cont = d["metadata"].get("continue")
+        if not cont:
+            return items
+
+
+def nodes_listed(pid, deadline, per_cluster, ports):
+    """The list wait: LIST each cluster's nodes (pages of 500) until it has
+    per_cluster Ready; a cluster is not listed again once it has. Round after
+    round, 0.2 s apart. Returns (time all were Ready, LISTs, nodes)."""
+    conns = {p: http.client.HTTPConnection(HOST, p, timeout=120) for p in ports}
+    left, lists, seen = list(ports), 0, {}
+    try:
+        while True:
+            for p in list(left):
+                items = list_all(conns[p], "/api/v1/nodes")
+                lists += 1
+                seen[p] = len(items)
+                if sum(1 for n in items if is_ready(n)) >= per_cluster:
+                    left.remove(p)
+                    conns.pop(p).close()
+            if not left:
+                return time.time(), lists, sum(seen.values())
+            if time.time() > deadline:
+                fail("%d of %d clusters do not have %d Ready nodes (port %d lists %d nodes)"
+                     % (len(left), len(ports), per_cluster, left[0], seen[left[0]]))
+            time.sleep(0.2)
+    finally:
+        for c in conns.values():
+            c.close()
+
+
+def nodes(pid, timeout, per_cluster, mode, *ports):
+    """mode "watch": a watch per cluster, the time is when the last node
+    Ready arrives; "list": nodes_listed (no watch: a watch's first burst of
+    ADDED events sits in the server's output buffers and so in its RSS)."""
     pid, per_cluster = int(pid), int(per_cluster)
     ports = [int(p) for p in ports]
     deadline = time.time() + float(timeout)
     cpu0, me0 = cpu_s(pid), self_cpu_s()
     events = [0]
     state = {}
+    if mode == "list":
+        try:
+            ready_at, lists, n = nodes_listed(pid, deadline, per_cluster, ports)
+        except (RuntimeError, OSError, http.client.HTTPException) as e:
+            fail(str(e))
+        print("ready_at=%.3f" % ready_at)
+        print("nodes=%d" % n)
+        print("lists=%d" % lists)
+        print("server_cpu_s=%.2f" % (cpu_s(pid) - cpu0))
+        print("client_cpu_s=%.2f" % (self_cpu_s() - me0))
+        return
 
     async def main():
         loop = asyncio.get_running_loop()
@@ -244,7 +308,51 @@ def pod(i, j):
     return dict(apiVersion="v1", kind="Pod", **t)
 
 
-def pods(pid, timeout, port, ndeploy, replicas, kind="deployments"):
+def create_all(port, kind, ndeploy, replicas, creators, t):
+    """POST every object over `creators` keep-alive connections in parallel
+    (threads); t["first_create"] is the first 201, t["creates_done"] the
+    last. Raises RuntimeError on an answer other than 201."""
+    if kind == "pods":
+        path = "/api/v1/namespaces/default/pods"
+        bodies = [pod(i, j) for i in range(ndeploy) for j in range(replicas)]
+    else:
+        path = "/apis/apps/v1/namespaces/default/deployments"
+        bodies = [deployment(i, replicas) for i in range(ndeploy)]
+    errors, firsts = [], []
+
+    def run(part):
+        c = http.client.HTTPConnection(HOST, port, timeout=120)
+        try:
+            for b in part:
+                c.request("POST", path, json.dumps(b), {"Content-Type": "application/json"})
+                r = c.getresponse()
+                data = r.read()
+                if r.status != 201:
+                    raise RuntimeError("creating %s: HTTP %d %s" % (b["metadata"]["name"], r.status, data[:500]))
+                if not firsts:
+                    firsts.append(time.time())
+        except Exception as e:  # reported by the caller
+            errors.append("%s" % e)
+        finally:
+            c.close()
+
+    threads = [threading.Thread(target=run, args=(bodies[k::creators],)) for k in range(creators)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    if errors:
+        raise RuntimeError(errors[0])
+    t["first_create"] = min(firsts)
+    t["creates_done"] = time.time()
+
+
+def pods(pid, timeout, port, ndeploy, replicas, kind="deployments", wait="watch", creators="8"):
+    """Create the pods (kind: deployments or pods) and wait until all are
+    Running: wait "watch" follows a pod watch opened before the first create
+    (bind and Running times per pod); "poll" opens no watch and GETs the
+    Deployments' status (readyReplicas) every 0.5 s, or for bare pods lists
+    the pods not Running (limit=1) once all are created."""
     pid, port, ndeploy, replicas = int(pid), int(port), int(ndeploy), int(replicas)
     want = ndeploy * replicas
     deadline = time.time() + float(timeout)
@@ -253,7 +361,12 @@ def pods(pid, timeout, port, ndeploy, replicas, kind="deployments"):
     bound, running, seen = set(), set(), set()
     failed = []
     events = [0]
+    polls = [0]
     cpu = {}
+
+    def done_at(now):
+        t["all_running"] = now
+        cpu["all_running"] = cpu_s(pid)
 
     async def main():
         loop = asyncio.get_running_loop()
@@ -279,51 +392,71 @@ def pods(pid, timeout, port, ndeploy, replicas, kind="deployments"):
                 if len(running) == 1:
                     t["first_running"] = now
                 if len(running) == want:
-                    t["all_running"] = now
-                    cpu["all_running"] = cpu_s(pid)
+                    done_at(now)
                     if not all_running.done():
                         all_running.set_result(now)
             elif phase == "Failed" and len(failed) < 5:
                 failed.append("%s: %s" % (name, json.dumps(obj.get("status"))[:400]))
 
-        # The watch starts before the first create: the server has no pods yet.
-        task = asyncio.create_task(watch(port, "/api/v1/pods?watch=1&timeoutSeconds=3600", on_event))
-        await asyncio.sleep(0.2)
-        if task.done():
-            task.result()
-
-        def create_all():
-            c = http.client.HTTPConnection(HOST, port, timeout=60)
-            if kind == "pods":
-                path = "/api/v1/namespaces/default/pods"
-                bodies = (pod(i, j) for i in range(ndeploy) for j in range(replicas))
-            else:
-                path = "/apis/apps/v1/namespaces/default/deployments"
-                bodies = (deployment(i, replicas) for i in range(ndeploy))
-            for n, b in enumerate(bodies):
-                c.request("POST", path, json.dumps(b), {"Content-Type": "application/json"})
+        def get(path):
+            c = http.client.HTTPConnection(HOST, port, timeout=120)
+            try:
+                c.request("GET", path)
                 r = c.getresponse()
                 data = r.read()
-                if r.status != 201:
-                    raise RuntimeError("creating %s: HTTP %d %s" % (b["metadata"]["name"], r.status, data[:500]))
-                if n == 0:
-                    t["first_create"] = time.time()
-            t["creates_done"] = time.time()
-            c.close()
+                if r.status != 200:
+                    raise RuntimeError("GET %s: HTTP %d %s" % (path, r.status, data[:500]))
+                return json.loads(data)
+            finally:
+                c.close()
+
+        def poll():
+            """The poll wait, in a thread; returns when every pod is Running."""
+            while time.time() < deadline:
+                time.sleep(0.5)
+                polls[0] += 1
+                if kind == "pods":
+                    if not t["creates_done"]:
+                        continue
+                    d = get("/api/v1/namespaces/default/pods?limit=1&fieldSelector=status.phase%21%3DRunning")
+                    if not d["items"]:
+                        return done_at(time.time())
+                else:
+                    d = get("/apis/apps/v1/namespaces/default/deployments")
+                    ready = sum((x.get("status") or {}).get("readyReplicas", 0) for x in d["items"])
+                    running.clear()
+                    running.update(range(ready))  # for the timeout message
+                    if ready >= want:
+                        return done_at(time.time())
 
         cpu["start"] = cpu_s(pid)
         t["create_start"] = time.time()
-        create = loop.run_in_executor(None, create_all)
+        tasks = []
+        if wait == "watch":
+            # The watch starts before the first create: the server has no pods yet.
+            tasks.append(asyncio.create_task(watch(port, "/api/v1/pods?watch=1&timeoutSeconds=3600", on_event)))
+            await asyncio.sleep(0.2)
+            if tasks[0].done():
+                tasks[0].result()
+            t["create_start"] = time.time()
+        else:
+            async def poller():
+                await loop.run_in_executor(None, poll)
+                if t["all_running"] and not all_running.done():
+                    all_running.set_result(t["all_running"])
+            tasks.append(asyncio.create_task(poller()))
+        tasks.append(loop.run_in_executor(None, create_all, port, kind, ndeploy, replicas, int(creators), t))
         try:
-            await until(all_running, [task, create], deadline, "pods not all Running")
-            await create
+            await until(all_running, tasks, deadline, "pods not all Running")
+            await tasks[-1]
         except TimeoutError:
             fail("after %s s: %d pods seen, %d bound, %d Running, %d wanted%s"
                  % (timeout, len(seen), len(bound), len(running), want,
                     "; failed pods: " + "; ".join(failed) if failed else ""))
         finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            if wait == "watch":
+                tasks[0].cancel()
+                await asyncio.gather(tasks[0], return_exceptions=True)
 
     me0 = self_cpu_s()
     try:
@@ -335,10 +468,12 @@ def pods(pid, timeout, port, ndeploy, replicas, kind="deployments"):
     t0 = t["create_start"]
     print("create_start=%.3f" % t0)
     for k in ("first_create", "creates_done", "first_bound", "all_bound", "first_running", "all_running"):
-        print("%s_s=%.3f" % (k, t[k] - t0))
+        print("%s_s=%.3f" % (k, t[k] - t0 if t[k] else 0))
     print("pods=%d" % len(seen))
-    print("bind_rate=%.0f" % (want / max(1e-3, t["all_bound"] - t["first_bound"])))
+    if wait == "watch":
+        print("bind_rate=%.0f" % (want / max(1e-3, t["all_bound"] - t["first_bound"])))
     print("events=%d" % events[0])
+    print("polls=%d" % polls[0])
     print("server_cpu_s=%.2f" % (cpu["all_running"] - cpu["start"]))
     print("client_cpu_s=%.2f" % (self_cpu_s() - me0))
 

@@ -42,7 +42,6 @@
 #include "member/workloads_int.h"
 
 #define COMPONENT "deployment-controller"
-#define FNV_BASIS 2166136261u
 #define MAX_REV_HISTORY_CHARS 2000
 #define INT32_MAXV 2147483647
 
@@ -63,7 +62,7 @@
 struct wl_dep *wl_dep_get(struct fl_sim_workloads *w, const char *uid, const char *ns,
                           bool create)
 {
-    uint32_t hash = wl_hash(uid, FNV_BASIS);
+    uint32_t hash = wl_hash(uid, WL_FNV_BASIS);
     for (struct wl_hnode *n = wl_table_chain(&w->deps, hash); n; n = n->next) {
         struct wl_dep *d = (struct wl_dep *)n;
         if (n->hash == hash && !strcmp(d->uid, uid))
@@ -260,9 +259,7 @@ static void compute_hash(const json_t *canon, const json_t *collision, char *buf
 {
     static const char alphanums[] = "bcdfghjklmnpqrstvwxz2456789";
     char *s = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS);
-    uint32_t h = FNV_BASIS;
-    for (const char *p = s; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
+    uint32_t h = wl_hash(s, WL_FNV_BASIS);
     free(s);
     if (json_is_integer(collision)) {
         uint32_t cc = (uint32_t)json_integer_value(collision);
@@ -353,13 +350,13 @@ static void drs_refresh(struct drs *x)
     const json_t *st = json_object_get(x->doc, "status");
     x->name = fl_json_str(md, "name");
     x->uid = fl_json_str(md, "uid");
-    x->created_ms = wl_parse_time_ms(fl_json_str(md, "creationTimestamp"));
-    x->replicas = wl_int(spec, "replicas", 1);
-    x->st_replicas = wl_int(st, "replicas", 0);
-    x->st_ready = wl_int(st, "readyReplicas", 0);
-    x->st_avail = wl_int(st, "availableReplicas", 0);
-    x->generation = wl_int(md, "generation", 0);
-    x->observed = wl_int(st, "observedGeneration", 0);
+    x->created_ms = fl_m_parse_time_ms(fl_json_str(md, "creationTimestamp"));
+    x->replicas = fl_m_int(spec, "replicas", 1);
+    x->st_replicas = fl_m_int(st, "replicas", 0);
+    x->st_ready = fl_m_int(st, "readyReplicas", 0);
+    x->st_avail = fl_m_int(st, "availableReplicas", 0);
+    x->generation = fl_m_int(md, "generation", 0);
+    x->observed = fl_m_int(st, "observedGeneration", 0);
     x->deleting = json_object_get(md, "deletionTimestamp") != NULL;
 }
 
@@ -385,17 +382,6 @@ static const char *ann(const json_t *doc, const char *key)
     const json_t *v =
         json_object_get(json_object_get(json_object_get(doc, "metadata"), "annotations"), key);
     return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static json_t *annotations(json_t *doc)
-{
-    json_t *md = fl_json_metadata(doc);
-    json_t *a = json_object_get(md, "annotations");
-    if (!json_is_object(a)) {
-        a = json_object();
-        json_object_set_new(md, "annotations", a);
-    }
-    return a;
 }
 
 /* strconv.ParseInt / Atoi of an annotation: false when absent or not an integer. */
@@ -424,17 +410,12 @@ static const json_t *dspec(const struct dsync *c)
 
 static int64_t d_replicas(const struct dsync *c)
 {
-    return wl_int(dspec(c), "replicas", 1);
+    return fl_m_int(dspec(c), "replicas", 1);
 }
 
 static json_t *dstatus(struct dsync *c)
 {
-    json_t *st = json_object_get(c->d, "status");
-    if (!json_is_object(st)) {
-        st = json_object();
-        json_object_set_new(c->d, "status", st);
-    }
-    return st;
+    return fl_m_obj_member(c->d, "status");
 }
 
 static const json_t *strategy(const struct dsync *c)
@@ -555,16 +536,6 @@ static int rs_write(struct dsync *c, struct drs *x)
 
 /* ---- conditions (deployment/util: SetDeploymentCondition) -------------------------- */
 
-static json_t *cond_get(const json_t *status, const char *type)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(status, "conditions"), i, c)
-        if (!strcmp(fl_json_str(c, "type"), type))
-            return c;
-    return NULL;
-}
-
 /* NewDeploymentCondition: both times now. */
 static json_t *cond_new(const char *type, const char *status, const char *reason,
                         const char *message)
@@ -590,7 +561,7 @@ static void cond_remove(json_t *status, const char *type)
  * status: the transition time is kept. The condition goes last. cond taken. */
 static void cond_set(json_t *status, json_t *cond)
 {
-    json_t *cur = cond_get(status, fl_json_str(cond, "type"));
+    json_t *cur = fl_m_condition(status, "conditions", fl_json_str(cond, "type"));
     if (cur && !strcmp(fl_json_str(cur, "status"), fl_json_str(cond, "status"))) {
         if (!strcmp(fl_json_str(cur, "reason"), fl_json_str(cond, "reason"))) {
             json_decref(cond);
@@ -704,7 +675,7 @@ static bool set_ann(json_t *doc, const char *key, const char *value)
     const char *cur = ann(doc, key);
     if (cur && !strcmp(cur, value))
         return false;
-    json_object_set_new(annotations(doc), key, json_string(value));
+    fl_m_set_str(fl_m_obj_member(fl_json_metadata(doc), "annotations"), key, value);
     return true;
 }
 
@@ -860,9 +831,9 @@ static int get_new_rs(struct dsync *c, const struct rsl *old, bool create, struc
 
     if (existing) {
         bool ann_changed = set_new_rs_annotations(c, existing->doc, new_rev, true);
-        int64_t dmrs = wl_int(dspec(c), "minReadySeconds", 0);
+        int64_t dmrs = fl_m_int(dspec(c), "minReadySeconds", 0);
         json_t *rspec = json_object_get(existing->doc, "spec");
-        if (ann_changed || wl_int(rspec, "minReadySeconds", 0) != dmrs) {
+        if (ann_changed || fl_m_int(rspec, "minReadySeconds", 0) != dmrs) {
             if (dmrs)
                 json_object_set_new(rspec, "minReadySeconds", json_integer(dmrs));
             else
@@ -873,7 +844,7 @@ static int get_new_rs(struct dsync *c, const struct rsl *old, bool create, struc
             return FL_OK;
         }
         bool needs = set_deployment_revision(c, ann(existing->doc, WL_REVISION));
-        if (has_progress_deadline(c) && !cond_get(st, "Progressing")) {
+        if (has_progress_deadline(c) && !fl_m_condition(st, "conditions", "Progressing")) {
             snprintf(msg, sizeof(msg), "Found new replica set \"%s\"", existing->name);
             cond_set(st, cond_new("Progressing", "True", R_FOUND_NEW_RS, msg));
             needs = true;
@@ -891,28 +862,18 @@ static int get_new_rs(struct dsync *c, const struct rsl *old, bool create, struc
     json_t *tmpl = dtmpl ? json_deep_copy(dtmpl) : json_object();
     char hash[16];
     compute_hash(c->canon_tmpl, json_object_get(st, "collisionCount"), hash);
-    json_t *tmd = fl_json_metadata(tmpl);
-    json_t *labels = json_object_get(tmd, "labels");
-    if (!json_is_object(labels)) {
-        labels = json_object();
-        json_object_set_new(tmd, "labels", labels);
-    }
+    json_t *labels = fl_m_obj_member(fl_json_metadata(tmpl), "labels");
     json_object_set_new(labels, WL_HASH_LABEL, json_string(hash));
     const json_t *dsel = json_object_get(dspec(c), "selector");
     json_t *sel = dsel ? json_deep_copy(dsel) : json_object();
-    json_t *ml = json_object_get(sel, "matchLabels");
-    if (!json_is_object(ml)) {
-        ml = json_object();
-        json_object_set_new(sel, "matchLabels", ml);
-    }
-    json_object_set_new(ml, WL_HASH_LABEL, json_string(hash));
+    fl_m_set_str(fl_m_obj_member(sel, "matchLabels"), WL_HASH_LABEL, hash);
 
     char name[300];
     snprintf(name, sizeof(name), "%s-%s", c->name, hash);
     json_t *rs = json_pack("{s:{s:s,s:s,s:o},s:{s:I,s:o,s:o}}", "metadata", "name", name,
                            "namespace", c->ns, "labels", json_deep_copy(labels), "spec", "replicas",
                            (json_int_t)0, "selector", sel, "template", tmpl);
-    int64_t dmrs = wl_int(dspec(c), "minReadySeconds", 0);
+    int64_t dmrs = fl_m_int(dspec(c), "minReadySeconds", 0);
     if (dmrs)
         json_object_set_new(json_object_get(rs, "spec"), "minReadySeconds", json_integer(dmrs));
     fl_m_set_controller_ref(rs, c->d);
@@ -950,7 +911,7 @@ static int get_new_rs(struct dsync *c, const struct rsl *old, bool create, struc
             json_decref(cur);
             free(y);
             json_object_set_new(st, "collisionCount",
-                                json_integer(wl_int(st, "collisionCount", 0) + 1));
+                                json_integer(fl_m_int(st, "collisionCount", 0) + 1));
             if (d_write(c) != 0)
                 return FL_EFAIL;
             return fl_errf(c->err, 409, "AlreadyExists",
@@ -1030,7 +991,8 @@ static json_t *calculate_status(struct dsync *c, const struct rsl *all, const st
     int64_t unavail = total - avail < 0 ? 0 : total - avail;
     const json_t *old = json_object_get(c->d, "status");
     json_t *st = json_object();
-    set_count(st, "observedGeneration", wl_int(json_object_get(c->d, "metadata"), "generation", 0));
+    set_count(st, "observedGeneration",
+              fl_m_int(json_object_get(c->d, "metadata"), "generation", 0));
     set_count(st, "replicas", actual);
     set_count(st, "updatedReplicas", newrs ? newrs->st_replicas : 0);
     set_count(st, "readyReplicas", ready);
@@ -1055,26 +1017,27 @@ static json_t *calculate_status(struct dsync *c, const struct rsl *all, const st
 static bool deployment_complete(const struct dsync *c, const json_t *st)
 {
     int64_t want = d_replicas(c);
-    return wl_int(st, "updatedReplicas", 0) == want && wl_int(st, "replicas", 0) == want &&
-           wl_int(st, "availableReplicas", 0) == want &&
-           wl_int(st, "observedGeneration", 0) >=
-               wl_int(json_object_get(c->d, "metadata"), "generation", 0);
+    return fl_m_int(st, "updatedReplicas", 0) == want && fl_m_int(st, "replicas", 0) == want &&
+           fl_m_int(st, "availableReplicas", 0) == want &&
+           fl_m_int(st, "observedGeneration", 0) >=
+               fl_m_int(json_object_get(c->d, "metadata"), "generation", 0);
 }
 
 /* DeploymentProgressing: st against the current status. */
 static bool deployment_progressing(const struct dsync *c, const json_t *st)
 {
     const json_t *old = json_object_get(c->d, "status");
-    int64_t old_old = wl_int(old, "replicas", 0) - wl_int(old, "updatedReplicas", 0);
-    int64_t new_old = wl_int(st, "replicas", 0) - wl_int(st, "updatedReplicas", 0);
-    return wl_int(st, "updatedReplicas", 0) > wl_int(old, "updatedReplicas", 0) ||
-           new_old < old_old || wl_int(st, "readyReplicas", 0) > wl_int(old, "readyReplicas", 0) ||
-           wl_int(st, "availableReplicas", 0) > wl_int(old, "availableReplicas", 0);
+    int64_t old_old = fl_m_int(old, "replicas", 0) - fl_m_int(old, "updatedReplicas", 0);
+    int64_t new_old = fl_m_int(st, "replicas", 0) - fl_m_int(st, "updatedReplicas", 0);
+    return fl_m_int(st, "updatedReplicas", 0) > fl_m_int(old, "updatedReplicas", 0) ||
+           new_old < old_old ||
+           fl_m_int(st, "readyReplicas", 0) > fl_m_int(old, "readyReplicas", 0) ||
+           fl_m_int(st, "availableReplicas", 0) > fl_m_int(old, "availableReplicas", 0);
 }
 
 static int64_t pds_ms(const struct dsync *c)
 {
-    return wl_int(dspec(c), "progressDeadlineSeconds", 0) * 1000;
+    return fl_m_int(dspec(c), "progressDeadlineSeconds", 0) * 1000;
 }
 
 /* DeploymentTimedOut */
@@ -1082,7 +1045,7 @@ static bool deployment_timed_out(const struct dsync *c, const json_t *st)
 {
     if (!has_progress_deadline(c))
         return false;
-    const json_t *cond = cond_get(st, "Progressing");
+    const json_t *cond = fl_m_condition(st, "conditions", "Progressing");
     if (!cond)
         return false;
     const char *reason = fl_json_str(cond, "reason");
@@ -1090,20 +1053,21 @@ static bool deployment_timed_out(const struct dsync *c, const json_t *st)
         return false;
     if (!strcmp(reason, R_TIMED_OUT))
         return true;
-    int64_t from = wl_parse_time_ms(fl_json_str(cond, "lastUpdateTime"));
-    return from + pds_ms(c) < wl_now_ms();
+    int64_t from = fl_m_parse_time_ms(fl_json_str(cond, "lastUpdateTime"));
+    return from + pds_ms(c) < fl_m_wall_ms();
 }
 
 /* requeueStuckDeployment */
 static void requeue_stuck(struct dsync *c, const json_t *st)
 {
-    const json_t *cur = cond_get(json_object_get(c->d, "status"), "Progressing");
+    const json_t *cur =
+        fl_m_condition(json_object_get(c->d, "status"), "conditions", "Progressing");
     if (!has_progress_deadline(c) || !cur)
         return;
     if (deployment_complete(c, st) || !strcmp(fl_json_str(cur, "reason"), R_TIMED_OUT))
         return;
     int64_t after =
-        wl_parse_time_ms(fl_json_str(cur, "lastUpdateTime")) + pds_ms(c) - wl_now_ms();
+        fl_m_parse_time_ms(fl_json_str(cur, "lastUpdateTime")) + pds_ms(c) - fl_m_wall_ms();
     requeue_after(c, after < 1000 ? after + 10 : after + 1000);
 }
 
@@ -1115,7 +1079,8 @@ static json_t *replica_failure(const struct rsl *all, const struct drs *newrs)
             const struct drs *x = pass ? all->v[i] : newrs;
             if (!x)
                 continue;
-            const json_t *rc = cond_get(json_object_get(x->doc, "status"), "ReplicaFailure");
+            const json_t *rc =
+                fl_m_condition(json_object_get(x->doc, "status"), "conditions", "ReplicaFailure");
             if (!rc)
                 continue;
             const char *t = fl_json_str(rc, "lastTransitionTime");
@@ -1141,8 +1106,9 @@ static int sync_rollout_status(struct dsync *c, const struct rsl *all, struct dr
     json_t *st = calculate_status(c, all, newrs);
     if (!has_progress_deadline(c))
         cond_remove(st, "Progressing");
-    const json_t *cur = cond_get(json_object_get(c->d, "status"), "Progressing");
-    bool complete = wl_int(st, "replicas", 0) == wl_int(st, "updatedReplicas", 0) && cur &&
+    const json_t *cur =
+        fl_m_condition(json_object_get(c->d, "status"), "conditions", "Progressing");
+    bool complete = fl_m_int(st, "replicas", 0) == fl_m_int(st, "updatedReplicas", 0) && cur &&
                     !strcmp(fl_json_str(cur, "reason"), R_NEW_RS_AVAILABLE);
     char msg[600];
     if (has_progress_deadline(c) && !complete) {
@@ -1275,7 +1241,7 @@ static int64_t rs_fraction(const struct dsync *c, const struct drs *x)
     int64_t dmax = d_replicas(c) + max_surge(c);
     int64_t before = 0;
     if (!parse_i64(ann(x->doc, WL_MAX_REPLICAS), &before) || before == 0) {
-        before = wl_int(json_object_get(c->d, "status"), "replicas", 0);
+        before = fl_m_int(json_object_get(c->d, "status"), "replicas", 0);
         if (before == 0)
             return 0;
     }
@@ -1571,7 +1537,7 @@ static int check_paused_conditions(struct dsync *c)
     if (!has_progress_deadline(c))
         return FL_OK;
     json_t *st = dstatus(c);
-    const json_t *cond = cond_get(st, "Progressing");
+    const json_t *cond = fl_m_condition(st, "conditions", "Progressing");
     if (cond && !strcmp(fl_json_str(cond, "reason"), R_TIMED_OUT))
         return FL_OK;
     bool paused_cond = cond && !strcmp(fl_json_str(cond, "reason"), R_PAUSED);
@@ -1711,8 +1677,8 @@ static int sync_deployment(struct dsync *c)
         d_event(c, "Warning", "SelectingAll",
                 "This deployment is selecting all pods. A non-empty selector is required.");
         json_t *st = dstatus(c);
-        int64_t gen = wl_int(json_object_get(c->d, "metadata"), "generation", 0);
-        if (wl_int(st, "observedGeneration", 0) < gen) {
+        int64_t gen = fl_m_int(json_object_get(c->d, "metadata"), "generation", 0);
+        if (fl_m_int(st, "observedGeneration", 0) < gen) {
             json_object_set_new(st, "observedGeneration", json_integer(gen));
             return d_write(c);
         }
@@ -1753,7 +1719,7 @@ int wl_dep_sync(void *ctx, const char *key, uint32_t *requeue_ms, struct fl_err 
     struct fl_sim_workloads *w = ctx;
     char ns[256];
     const char *name;
-    if (!wl_split_key(key, ns, sizeof(ns), &name))
+    if (!fl_m_split_ns_name(key, ns, sizeof(ns), &name))
         return FL_WQ_DONE;
     json_t *d = fl_m_get_json(w->m, w->t_dep, ns, name, err);
     if (!d)
@@ -1784,21 +1750,6 @@ int wl_dep_sync(void *ctx, const char *key, uint32_t *requeue_ms, struct fl_err 
 
 /* ---- the component -------------------------------------------------------------------------------- */
 
-/* Take every object under prefix into the indexes as if just added. */
-static int replay(struct fl_sim_workloads *w, const char *prefix, fl_watch_fn fn,
-                  struct fl_err *err)
-{
-    struct fl_store_list l;
-    if (fl_store_list(w->m->store, prefix, NULL, 0, NULL, &l, err) != 0)
-        return FL_EFAIL;
-    for (size_t i = 0; i < l.n; i++) {
-        struct fl_event ev = {.rev = l.items[i]->rev, .type = FL_ADDED, .obj = l.items[i]};
-        fn(NULL, &ev, w);
-    }
-    fl_store_list_release(&l);
-    return FL_OK;
-}
-
 int fl_sim_workloads_start(struct fl_member *m, struct fl_err *err)
 {
     struct fl_sim_workloads *w = fl_xcalloc(1, sizeof(*w));
@@ -1814,17 +1765,10 @@ int fl_sim_workloads_start(struct fl_member *m, struct fl_err *err)
                                                                  .reconcile = wl_dep_sync,
                                                                  .ctx = w});
     m->workloads = w;
-    char pdep[FL_KEY_MAX], prs[FL_KEY_MAX], ppod[FL_KEY_MAX];
-    fl_store_key(pdep, "apps", "deployments", NULL, NULL);
-    fl_store_key(prs, "apps", "replicasets", NULL, NULL);
-    fl_store_key(ppod, "", "pods", NULL, NULL);
     /* What the store holds already, then every change after it. */
-    uint64_t rev = fl_store_rev(m->store);
-    if (replay(w, pdep, wl_dep_on_dep, err) != 0 || replay(w, prs, wl_rs_on_rs, err) != 0 ||
-        replay(w, ppod, wl_rs_on_pod, err) != 0 ||
-        fl_store_watch(m->store, pdep, rev, wl_dep_on_dep, w, &w->w_dep, err) != 0 ||
-        fl_store_watch(m->store, prs, rev, wl_rs_on_rs, w, &w->w_rs, err) != 0 ||
-        fl_store_watch(m->store, ppod, rev, wl_rs_on_pod, w, &w->w_pods, err) != 0) {
+    if (fl_m_list_watch(m, w->t_dep, wl_dep_on_dep, w, &w->w_dep, err) != 0 ||
+        fl_m_list_watch(m, w->t_rs, wl_rs_on_rs, w, &w->w_rs, err) != 0 ||
+        fl_m_list_watch(m, w->t_pod, wl_rs_on_pod, w, &w->w_pods, err) != 0) {
         fl_sim_workloads_stop(m);
         return FL_EFAIL;
     }

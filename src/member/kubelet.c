@@ -126,80 +126,9 @@ static const struct fl_rtype *t_nodes(void)
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static uint64_t hash_mem(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-static uint64_t hash_str(const char *s)
-{
-    return hash_mem(s, strlen(s));
-}
-
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-/* n hex digits (n <= 64) from a seed. */
-static void hex_from(uint64_t seed, char *buf, size_t n)
-{
-    static const char hx[] = "0123456789abcdef";
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i % 16 == 0)
-            x = mix64(seed + i);
-        buf[i] = hx[x & 15];
-        x >>= 4;
-    }
-    buf[n] = '\0';
-}
-
-static void ip_str(uint32_t ip, char *buf)
-{
-    snprintf(buf, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
-
 static int64_t now_ms(const struct fl_sim_kubelet *k)
 {
     return fl_m_mono_ms() - k->t0;
-}
-
-static bool split_pod_key(const char *key, char *buf, size_t len, const char **pns,
-                          const char **pname)
-{
-    static const char prefix[] = "/pods/";
-    if (strncmp(key, prefix, sizeof(prefix) - 1) != 0 || strlen(key) >= len)
-        return false;
-    strcpy(buf, key + sizeof(prefix) - 1);
-    char *slash = strchr(buf, '/');
-    if (!slash)
-        return false;
-    *slash = '\0';
-    *pns = buf;
-    *pname = slash + 1;
-    return true;
-}
-
-static void set_str(json_t *o, const char *k, const char *v)
-{
-    json_object_set_new(o, k, json_string(v));
-}
-
-static json_t *obj_member(json_t *parent, const char *key)
-{
-    json_t *o = json_object_get(parent, key);
-    if (!json_is_object(o)) {
-        o = json_object();
-        json_object_set_new(parent, key, o);
-    }
-    return o;
 }
 
 /* A Go duration ("5s", "1m30s", "250ms", "1.5h") in ms; -1 if malformed. */
@@ -241,7 +170,7 @@ static int64_t parse_duration(const char *s)
 
 static struct knode *knode_find(struct fl_sim_kubelet *k, const char *name, size_t len)
 {
-    struct knode *n = k->nbuckets[hash_mem(name, len) & (k->nnbuckets - 1)];
+    struct knode *n = k->nbuckets[fl_m_fnv1a(FL_M_FNV_BASIS, name, len) & (k->nnbuckets - 1)];
     while (n && !(strlen(n->name) == len && !memcmp(n->name, name, len)))
         n = n->hnext;
     return n;
@@ -253,7 +182,7 @@ static void knode_rehash(struct fl_sim_kubelet *k)
     struct knode **b = fl_xcalloc(nb, sizeof(*b));
     for (size_t i = 0; i < k->nnodes; i++) {
         struct knode *n = k->nodes[i];
-        size_t h = hash_str(n->name) & (nb - 1);
+        size_t h = fl_m_hash_str(n->name) & (nb - 1);
         n->hnext = b[h];
         b[h] = n;
     }
@@ -278,7 +207,7 @@ static struct knode *knode_get(struct fl_sim_kubelet *k, const char *name, size_
     memcpy(n->name, name, len);
     n->idx = (uint32_t)k->nnodes;
     k->nodes[k->nnodes++] = n;
-    size_t h = hash_mem(name, len) & (k->nnbuckets - 1);
+    size_t h = fl_m_fnv1a(FL_M_FNV_BASIS, name, len) & (k->nnbuckets - 1);
     n->hnext = k->nbuckets[h];
     k->nbuckets[h] = n;
     return n;
@@ -343,7 +272,7 @@ static void ip_release(struct fl_sim_kubelet *k, struct kpod *p)
 
 static struct kpod **kpod_slot(struct fl_sim_kubelet *k, const char *key)
 {
-    struct kpod **pp = &k->pbuckets[hash_str(key) & (k->npbuckets - 1)];
+    struct kpod **pp = &k->pbuckets[fl_m_hash_str(key) & (k->npbuckets - 1)];
     while (*pp && strcmp((*pp)->key, key) != 0)
         pp = &(*pp)->hnext;
     return pp;
@@ -357,7 +286,7 @@ static void kpod_grow(struct fl_sim_kubelet *k)
         struct kpod *p = k->pbuckets[i], *next;
         for (; p; p = next) {
             next = p->hnext;
-            size_t h = hash_str(p->key) & (nb - 1);
+            size_t h = fl_m_hash_str(p->key) & (nb - 1);
             p->hnext = b[h];
             b[h] = p;
         }
@@ -440,14 +369,14 @@ static void image_id(const char *ref, char *out, size_t len)
     char *colon = strrchr(last ? last : repo, ':');
     if (colon)
         *colon = '\0';
-    hex_from(hash_str(ref), hex, 64);
+    fl_m_hex_from(fl_m_hash_str(ref), hex, 64);
     snprintf(out, len, "%s@sha256:%s", repo, hex);
 }
 
 static void container_id(const char *uid, const char *name, char *out, size_t len)
 {
     char hex[65];
-    hex_from(hash_str(uid) ^ mix64(hash_str(name)), hex, 64);
+    fl_m_hex_from(fl_m_hash_str(uid) ^ fl_m_mix64(fl_m_hash_str(name)), hex, 64);
     snprintf(out, len, "containerd://%s", hex);
 }
 
@@ -505,12 +434,12 @@ static json_t *cstatus(const json_t *c, const json_t *old, const char *uid, enum
     json_t *s = json_pack("{s:s,s:o,s:{},s:b,s:i}", "name", name, "state", state, "lastState",
                           "ready", ready, "restartCount", 0);
     if (mode == C_WAITING) {
-        set_str(s, "image", image);
-        set_str(s, "imageID", "");
+        fl_m_set_str(s, "image", image);
+        fl_m_set_str(s, "imageID", "");
     } else {
-        set_str(s, "image", ref);
-        set_str(s, "imageID", id);
-        set_str(s, "containerID", cid);
+        fl_m_set_str(s, "image", ref);
+        fl_m_set_str(s, "imageID", id);
+        fl_m_set_str(s, "containerID", cid);
     }
     json_object_set_new(s, "started", json_boolean(mode == C_RUNNING));
     const json_t *mounts = json_object_get(c, "volumeMounts");
@@ -524,7 +453,7 @@ static json_t *cstatus(const json_t *c, const json_t *old, const char *uid, enum
                                   fl_json_str(mnt, "mountPath"));
             if (json_is_true(json_object_get(mnt, "readOnly"))) {
                 json_object_set_new(e, "readOnly", json_true());
-                set_str(e, "recursiveReadOnly", "Disabled");
+                fl_m_set_str(e, "recursiveReadOnly", "Disabled");
             }
             json_array_append_new(vm, e);
         }
@@ -545,7 +474,7 @@ static void set_container_statuses(json_t *pod, enum cmode mode, bool ready, con
 {
     const json_t *spec = json_object_get(pod, "spec");
     const char *uid = fl_json_str(json_object_get(pod, "metadata"), "uid");
-    json_t *st = obj_member(pod, "status");
+    json_t *st = fl_m_obj_member(pod, "status");
     static const char *const lists[][2] = {{"initContainers", "initContainerStatuses"},
                                            {"containers", "containerStatuses"}};
     for (size_t l = 0; l < 2; l++) {
@@ -602,9 +531,9 @@ static void set_conditions(json_t *st, const struct want *w, size_t n, const cha
         json_t *c = json_pack("{s:s,s:s,s:n,s:s}", "type", w[i].type, "status", w[i].status,
                               "lastProbeTime", "lastTransitionTime", ltt[0] ? ltt : now);
         if (w[i].reason)
-            set_str(c, "reason", w[i].reason);
+            fl_m_set_str(c, "reason", w[i].reason);
         if (w[i].message)
-            set_str(c, "message", w[i].message);
+            fl_m_set_str(c, "message", w[i].message);
         json_array_append_new(out, c);
     }
     size_t i;
@@ -636,7 +565,7 @@ enum pstep { P_BOUND, P_RUNNING, P_READY, P_DONE };
 
 static void pod_conditions(json_t *pod, enum pstep step, const char *now)
 {
-    json_t *st = obj_member(pod, "status");
+    json_t *st = fl_m_obj_member(pod, "status");
     char msg[1024];
     unready_message(pod, msg, sizeof(msg));
     struct want sched = scheduled(st);
@@ -698,15 +627,15 @@ static void order_status(json_t *pod)
 
 static void status_bound(json_t *pod, const struct knode *n, const char *now)
 {
-    json_t *st = obj_member(pod, "status");
+    json_t *st = fl_m_obj_member(pod, "status");
     char ip[16];
-    ip_str(n->host_ip, ip);
-    set_str(st, "phase", "Pending");
-    set_str(st, "hostIP", ip);
+    fl_m_ip_str(n->host_ip, ip);
+    fl_m_set_str(st, "phase", "Pending");
+    fl_m_set_str(st, "hostIP", ip);
     json_object_set_new(st, "hostIPs", json_pack("[{s:s}]", "ip", ip));
     if (!json_is_string(json_object_get(st, "startTime")))
-        set_str(st, "startTime", now);
-    set_str(st, "qosClass", fl_kind_pod_qos_class(pod));
+        fl_m_set_str(st, "startTime", now);
+    fl_m_set_str(st, "qosClass", fl_kind_pod_qos_class(pod));
     set_container_statuses(pod, C_WAITING, false, now);
     pod_conditions(pod, P_BOUND, now);
     order_status(pod);
@@ -715,11 +644,11 @@ static void status_bound(json_t *pod, const struct knode *n, const char *now)
 static void status_running(json_t *pod, const struct knode *n, uint8_t ipb, bool ready,
                            const char *now)
 {
-    json_t *st = obj_member(pod, "status");
+    json_t *st = fl_m_obj_member(pod, "status");
     char ip[16];
-    ip_str(n->cidr | ipb, ip);
-    set_str(st, "phase", "Running");
-    set_str(st, "podIP", ip);
+    fl_m_ip_str(n->cidr | ipb, ip);
+    fl_m_set_str(st, "phase", "Running");
+    fl_m_set_str(st, "podIP", ip);
     json_object_set_new(st, "podIPs", json_pack("[{s:s}]", "ip", ip));
     set_container_statuses(pod, C_RUNNING, ready, now);
     pod_conditions(pod, ready ? P_READY : P_RUNNING, now);
@@ -728,8 +657,8 @@ static void status_running(json_t *pod, const struct knode *n, uint8_t ipb, bool
 
 static void status_done(json_t *pod, const char *now)
 {
-    json_t *st = obj_member(pod, "status");
-    set_str(st, "phase", "Succeeded");
+    json_t *st = fl_m_obj_member(pod, "status");
+    fl_m_set_str(st, "phase", "Succeeded");
     set_container_statuses(pod, C_TERMINATED, false, now);
     pod_conditions(pod, P_DONE, now);
     order_status(pod);
@@ -764,7 +693,7 @@ static void started_events(struct fl_sim_kubelet *k, const json_t *pod)
         {
             const char *name = fl_json_str(c, "name"), *image = fl_json_str(c, "image");
             if (FULL_EVENTS && !strcmp(fl_json_str(c, "imagePullPolicy"), "Always")) {
-                uint64_t r = hash_str(image);
+                uint64_t r = fl_m_hash_str(image);
                 unsigned ms = 300 + (unsigned)(r % 4000);
                 fl_m_event(k->m, pod, "Normal", "Pulled", COMPONENT,
                            "Successfully pulled image \"%s\" in %u.%03us (%u.%03us including "
@@ -860,16 +789,16 @@ static int reconcile(void *ctx, const char *key, uint32_t *requeue_ms, struct fl
     struct kpod **slot = kpod_slot(k, key), *p = *slot;
     if (!p)
         return FL_WQ_DONE;
-    char buf[FL_KEY_MAX];
-    const char *pns, *pname;
-    if (!split_pod_key(key, buf, sizeof(buf), &pns, &pname))
+    char pns[FL_KEY_MAX];
+    const char *pname;
+    if (!fl_m_key_split(key, pns, sizeof(pns), &pname))
         return FL_WQ_DONE;
     json_t *pod = fl_m_get_json(k->m, t_pods(), pns, pname, err);
     if (!pod)
         return err->code == 404 ? FL_WQ_DONE : FL_EFAIL;
     int rc = FL_WQ_DONE;
     const json_t *md = json_object_get(pod, "metadata");
-    uint32_t uidh = (uint32_t)hash_str(fl_json_str(md, "uid")) | 1;
+    uint32_t uidh = (uint32_t)fl_m_hash_str(fl_json_str(md, "uid")) | 1;
     if (!p->uidh)
         p->uidh = uidh; /* the entry is new: whichever pod is there now is ours */
     else if (uidh != p->uidh)
@@ -1034,7 +963,7 @@ static int64_t line_time(const struct logsrc *s, size_t i)
         return s->start_ms + (int64_t)i * 3;
     uint64_t j = i - ns;
     return s->start_ms + LOG_STARTUP_GAP_MS + (int64_t)(j * s->period_ms) +
-           (int64_t)(mix64(s->seed ^ j) % s->period_ms);
+           (int64_t)(fl_m_mix64(s->seed ^ j) % s->period_ms);
 }
 
 /* Lines so far. */
@@ -1096,7 +1025,7 @@ static void fmt_line(const struct logsrc *s, size_t i, char *buf, size_t len)
     };
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    uint64_t r = mix64(s->seed + 0x51ed27 + i);
+    uint64_t r = fl_m_mix64(s->seed + 0x51ed27 + i);
     size_t q = r % FL_ARRAY_LEN(reqs);
     const char *agent = agents[(r >> 8) % FL_ARRAY_LEN(agents)];
     if (s->nginx) {
@@ -1130,7 +1059,7 @@ static void fmt_nano(const struct logsrc *s, size_t i, char *buf, size_t len)
     struct tm tm;
     gmtime_r(&sec, &tm);
     unsigned long nanos = (unsigned long)(t % 1000) * 1000000ul +
-                          (unsigned long)(mix64(s->seed ^ (i * 7919)) % 1000000ul);
+                          (unsigned long)(fl_m_mix64(s->seed ^ (i * 7919)) % 1000000ul);
     char frac[16];
     snprintf(frac, sizeof(frac), ".%09lu", nanos);
     size_t fl = strlen(frac);
@@ -1140,23 +1069,6 @@ static void fmt_nano(const struct logsrc *s, size_t i, char *buf, size_t len)
         frac[0] = '\0';
     snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%sZ", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-}
-
-/* Unix seconds of an RFC 3339 time ("2026-11-23T20:00:00Z"); -1 if malformed. */
-static int64_t parse_time(const char *s)
-{
-    struct tm tm = {0};
-    const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end)
-        return -1;
-    return (int64_t)timegm(&tm);
-}
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Container names of list joined by spaces, into buf. */
@@ -1296,22 +1208,23 @@ int fl_sim_pod_log(struct fl_member *m, const char *ns, const char *name,
 
     struct logsrc src = {0};
     const char *uid = fl_json_str(json_object_get(pod, "metadata"), "uid");
-    src.seed = hash_str(uid) ^ mix64(hash_str(cname));
+    src.seed = fl_m_hash_str(uid) ^ fl_m_mix64(fl_m_hash_str(cname));
     src.nginx = strstr(fl_json_str(c, "image"), "nginx") != NULL;
     src.period_ms = 2000 + (uint32_t)(src.seed % 8000);
-    int64_t started = parse_time(fl_json_str(running ? running : term, "startedAt"));
-    if (started < 0)
-        started = wall_ms() / 1000;
+    /* Times count in whole seconds, as the kubelet writes them. */
+    int64_t started = fl_m_parse_time_ms(fl_json_str(running ? running : term, "startedAt")) / 1000;
+    if (started <= 0)
+        started = fl_m_wall_ms() / 1000;
     src.start_ms = started * 1000 + (int64_t)(src.seed % 400);
-    int64_t finished = term ? parse_time(fl_json_str(term, "finishedAt")) : -1;
-    src.end_ms = finished >= 0 ? finished * 1000 + 999 : wall_ms();
+    int64_t finished = term ? fl_m_parse_time_ms(fl_json_str(term, "finishedAt")) / 1000 : 0;
+    src.end_ms = finished > 0 ? finished * 1000 + 999 : fl_m_wall_ms();
 
     size_t total = line_count(&src), first = 0;
     int64_t since_ms = -1;
     if (since_s > 0)
-        since_ms = wall_ms() - since_s * 1000;
-    else if (since_time && since_time[0] && parse_time(since_time) >= 0)
-        since_ms = parse_time(since_time) * 1000;
+        since_ms = fl_m_wall_ms() - since_s * 1000;
+    else if (since_time)
+        since_ms = fl_m_parse_time_ms(since_time) / 1000 * 1000; /* 0: malformed, ignored */
     if (since_ms > 0)
         while (first < total && line_time(&src, first) < since_ms)
             first++;
@@ -1376,8 +1289,7 @@ static void on_pod(struct fl_watch *w, const struct fl_event *ev, void *ctx)
         return;
     }
     if (*slot) {
-        if ((*slot)->stage != ST_TERMINATING &&
-            memmem(ev->obj->bytes, ev->obj->len, "\"deletionTimestamp\":\"", 21))
+        if ((*slot)->stage != ST_TERMINATING && fl_m_mentions(ev->obj, "\"deletionTimestamp\":\""))
             fl_workqueue_add(k->q, key);
         return;
     }
@@ -1393,31 +1305,13 @@ static void on_pod(struct fl_watch *w, const struct fl_event *ev, void *ctx)
 static void on_node(struct fl_watch *w, const struct fl_event *ev, void *ctx)
 {
     struct fl_sim_kubelet *k = ctx;
-    const char *name = strrchr(ev->obj->key, '/');
-    name = name ? name + 1 : ev->obj->key;
+    const char *name = fl_m_key_name(ev->obj->key);
     struct knode *n = knode_find(k, name, strlen(name));
     if (!n || ev->type == FL_DELETED || !n->frozen || !fl_sim_nodes_up(k->m, n->name))
         return;
     n->frozen = false;
     for (struct kpod *p = n->pods; p; p = p->nnext)
         fl_workqueue_add(k->q, p->key);
-}
-
-static int list_watch(struct fl_sim_kubelet *k, const char *resource, fl_watch_fn fn,
-                      struct fl_watch **out, struct fl_err *err)
-{
-    char prefix[FL_KEY_MAX];
-    struct fl_store_list l = {0};
-    fl_store_key(prefix, "", resource, NULL, NULL);
-    if (fl_store_list(k->m->store, prefix, NULL, 0, NULL, &l, err) != 0)
-        return FL_EFAIL;
-    for (size_t i = 0; i < l.n; i++) {
-        struct fl_event ev = {.rev = l.items[i]->rev, .type = FL_ADDED, .obj = l.items[i]};
-        fn(NULL, &ev, k);
-    }
-    uint64_t rev = l.rev;
-    fl_store_list_release(&l);
-    return fl_store_watch(k->m->store, prefix, rev, fn, k, out, err);
 }
 
 int fl_sim_kubelet_start(struct fl_member *m, struct fl_err *err)
@@ -1436,8 +1330,8 @@ int fl_sim_kubelet_start(struct fl_member *m, struct fl_err *err)
                                          .ctx = k,
                                          .batch = BATCH,
                                      });
-    if (list_watch(k, "nodes", on_node, &k->node_watch, err) != 0 ||
-        list_watch(k, "pods", on_pod, &k->pod_watch, err) != 0) {
+    if (fl_m_list_watch(m, t_nodes(), on_node, k, &k->node_watch, err) != 0 ||
+        fl_m_list_watch(m, t_pods(), on_pod, k, &k->pod_watch, err) != 0) {
         fl_sim_kubelet_stop(m);
         return FL_EFAIL;
     }

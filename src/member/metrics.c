@@ -384,7 +384,7 @@ static struct node *find_node(struct req *r, const char *name)
 static bool candidate(struct req *r, struct fl_obj *o, const struct fl_meta *md)
 {
     if (r->mode == NODES)
-        return memmem(o->bytes, o->len, r->pat, strlen(r->pat)) != NULL;
+        return fl_m_mentions(o, r->pat);
     if (r->name && *r->name && strcmp(md->name, r->name))
         return false;
     return !r->sel || fl_labelsel_match(r->sel, md->labels);

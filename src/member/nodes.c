@@ -124,27 +124,6 @@ static const struct fl_rtype *t_leases(void)
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static uint64_t hash_str(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-static void ip_str(uint32_t ip, char *buf)
-{
-    snprintf(buf, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
-
 /* Now as metav1.MicroTime ("2026-11-23T20:00:00.123456Z"), as Lease.renewTime is. */
 static void now_micro(char *buf, size_t len)
 {
@@ -162,30 +141,6 @@ static uint32_t now_ds(const struct fl_sim_nodes *ns)
     return (uint32_t)((fl_m_mono_ms() - ns->t0) / 100);
 }
 
-/* "/pods/<ns>/<name>" into its parts (pointers into buf). */
-static bool split_pod_key(const char *key, char *buf, size_t len, const char **pns,
-                          const char **pname)
-{
-    static const char prefix[] = "/pods/";
-    if (strncmp(key, prefix, sizeof(prefix) - 1) != 0 || strlen(key) >= len)
-        return false;
-    strcpy(buf, key + sizeof(prefix) - 1);
-    char *slash = strchr(buf, '/');
-    if (!slash)
-        return false;
-    *slash = '\0';
-    *pns = buf;
-    *pname = slash + 1;
-    return true;
-}
-
-/* The name of an object from its store key (after the last '/'). */
-static const char *key_name(const char *key)
-{
-    const char *s = strrchr(key, '/');
-    return s ? s + 1 : key;
-}
-
 /* ---- the node index ------------------------------------------------------ */
 
 static long node_find_n(const struct fl_sim_nodes *ns, const char *name, size_t len)
@@ -193,7 +148,7 @@ static long node_find_n(const struct fl_sim_nodes *ns, const char *name, size_t 
     if (!ns || !ns->nslots)
         return -1;
     size_t mask = ns->nslots - 1;
-    for (size_t i = hash_str(name, len) & mask;; i = (i + 1) & mask) {
+    for (size_t i = fl_m_fnv1a(FL_M_FNV_BASIS, name, len) & mask;; i = (i + 1) & mask) {
         uint32_t v = ns->slots[i];
         if (!v)
             return -1;
@@ -212,7 +167,7 @@ static void node_index_add(struct fl_sim_nodes *ns, uint32_t idx)
 {
     size_t mask = ns->nslots - 1;
     const char *name = ns->nodes[idx].name;
-    size_t i = hash_str(name, strlen(name)) & mask;
+    size_t i = fl_m_hash_str(name) & mask;
     while (ns->slots[i])
         i = (i + 1) & mask;
     ns->slots[i] = idx + 1;
@@ -242,7 +197,7 @@ static long pod_node(const struct fl_sim_nodes *ns, const struct fl_obj *o)
 
 static struct tpod **tpod_slot(struct fl_sim_nodes *ns, const char *key)
 {
-    struct tpod **pp = &ns->buckets[hash_str(key, strlen(key)) & (ns->nbuckets - 1)];
+    struct tpod **pp = &ns->buckets[fl_m_hash_str(key) & (ns->nbuckets - 1)];
     while (*pp && strcmp((*pp)->key, key) != 0)
         pp = &(*pp)->hnext;
     return pp;
@@ -256,7 +211,7 @@ static void tpod_grow(struct fl_sim_nodes *ns)
         struct tpod *p = ns->buckets[i], *next;
         for (; p; p = next) {
             next = p->hnext;
-            size_t h = hash_str(p->key, strlen(p->key)) & (nb - 1);
+            size_t h = fl_m_hash_str(p->key) & (nb - 1);
             p->hnext = b[h];
             b[h] = p;
         }
@@ -298,11 +253,6 @@ static void tpod_remove(struct fl_sim_nodes *ns, struct tpod **slot)
 
 /* ---- Node and Lease objects ---------------------------------------------- */
 
-static void set_str(json_t *o, const char *k, const char *v)
-{
-    json_object_set_new(o, k, json_string(v));
-}
-
 /* Merge string members of src (may be NULL) into dst. */
 static void merge_labels(json_t *dst, const json_t *src)
 {
@@ -315,24 +265,10 @@ static void merge_labels(json_t *dst, const json_t *src)
     }
 }
 
-/* A hex string of n digits from a seed (machine IDs, UUIDs). */
-static void hex_from(uint64_t seed, char *buf, size_t ndigits)
-{
-    static const char hx[] = "0123456789abcdef";
-    uint64_t x = seed;
-    for (size_t i = 0; i < ndigits; i++) {
-        if (i % 16 == 0)
-            x = mix64(seed + i);
-        buf[i] = hx[x & 15];
-        x >>= 4;
-    }
-    buf[ndigits] = '\0';
-}
-
 static void uuid_from(uint64_t seed, char *buf)
 {
     char h[33];
-    hex_from(seed, h, 32);
+    fl_m_hex_from(seed, h, 32);
     snprintf(buf, 37, "%.8s-%.4s-4%.3s-a%.3s-%.12s", h, h + 8, h + 12, h + 15, h + 18);
 }
 
@@ -367,21 +303,20 @@ static json_t *node_doc(struct fl_sim_nodes *ns, const struct snode *n)
     const struct fl_member_pool *pool = &spec->pools[n->pool];
     char now[32], ip[16], cidr[24], seed_buf[64];
     fl_m_now(now);
-    uint64_t seed =
-        hash_str(spec->name, strlen(spec->name)) ^ mix64(hash_str(n->name, strlen(n->name)));
+    uint64_t seed = fl_m_hash_str(spec->name) ^ fl_m_mix64(fl_m_hash_str(n->name));
 
     json_t *labels = json_object();
-    set_str(labels, "beta.kubernetes.io/arch", "amd64");
-    set_str(labels, "beta.kubernetes.io/os", "linux");
-    set_str(labels, "kubernetes.io/arch", "amd64");
-    set_str(labels, "kubernetes.io/hostname", n->name);
-    set_str(labels, "kubernetes.io/os", "linux");
-    set_str(labels, "node.kubernetes.io/instance-type", pool->name);
+    fl_m_set_str(labels, "beta.kubernetes.io/arch", "amd64");
+    fl_m_set_str(labels, "beta.kubernetes.io/os", "linux");
+    fl_m_set_str(labels, "kubernetes.io/arch", "amd64");
+    fl_m_set_str(labels, "kubernetes.io/hostname", n->name);
+    fl_m_set_str(labels, "kubernetes.io/os", "linux");
+    fl_m_set_str(labels, "node.kubernetes.io/instance-type", pool->name);
     if (spec->region && spec->region[0])
-        set_str(labels, "topology.kubernetes.io/region", spec->region);
+        fl_m_set_str(labels, "topology.kubernetes.io/region", spec->region);
     if (spec->zone && spec->zone[0])
-        set_str(labels, "topology.kubernetes.io/zone", spec->zone);
-    set_str(labels, "flotilla.io/node-pool", pool->name);
+        fl_m_set_str(labels, "topology.kubernetes.io/zone", spec->zone);
+    fl_m_set_str(labels, "flotilla.io/node-pool", pool->name);
     merge_labels(labels, spec->labels);
     merge_labels(labels, pool->labels);
 
@@ -389,7 +324,7 @@ static json_t *node_doc(struct fl_sim_nodes *ns, const struct snode *n)
         json_pack("{s:s,s:s}", "node.alpha.kubernetes.io/ttl", "0",
                   "volumes.kubernetes.io/controller-managed-attach-detach", "true");
 
-    ip_str(n->cidr, ip);
+    fl_m_ip_str(n->cidr, ip);
     snprintf(cidr, sizeof(cidr), "%s/24", ip);
     json_t *spec_o = json_pack("{s:s,s:[s]}", "podCIDR", cidr, "podCIDRs", cidr);
     if (json_array_size(pool->taints) > 0)
@@ -407,15 +342,15 @@ static json_t *node_doc(struct fl_sim_nodes *ns, const struct snode *n)
             json_object_set_new(cap, k, json_sprintf("%lld", (long long)json_integer_value(v)));
     }
     if (!json_object_get(cap, "pods"))
-        set_str(cap, "pods", "110");
+        fl_m_set_str(cap, "pods", "110");
 
     char machine[33], sys_uuid[37], boot[37];
-    hex_from(seed, machine, 32);
+    fl_m_hex_from(seed, machine, 32);
     uuid_from(seed ^ 0x5157u, sys_uuid);
     snprintf(seed_buf, sizeof(seed_buf), "%llx", (unsigned long long)fl_member_rand(ns->m));
-    uuid_from(hash_str(seed_buf, strlen(seed_buf)), boot);
+    uuid_from(fl_m_hash_str(seed_buf), boot);
 
-    ip_str(n->ip, ip);
+    fl_m_ip_str(n->ip, ip);
     json_t *status = json_pack(
         "{s:o,s:o,s:o,s:[{s:s,s:s},{s:s,s:s}],s:{s:{s:i}},s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,"
         "s:s,s:s}}",
@@ -511,7 +446,7 @@ static void report_status(struct fl_sim_nodes *ns, struct snode *n)
     json_t *c;
     json_array_foreach(json_object_get(json_object_get(doc, "status"), "conditions"), i, c)
     {
-        set_str(c, "lastHeartbeatTime", now);
+        fl_m_set_str(c, "lastHeartbeatTime", now);
     }
     if (fl_m_update(ns->m, t_nodes(), doc, NULL, &err) != 0)
         log_err(ns, "reporting the status of", n->name, &err);
@@ -687,11 +622,7 @@ static int evict(struct fl_sim_nodes *ns, json_t *pod, struct fl_err *err)
     snprintf(uid, sizeof(uid), "%s", fl_json_str(md, "uid"));
     fl_m_event(ns->m, pod, "Normal", "TaintManagerEviction", COMPONENT_TAINT,
                "Marking for deletion Pod %s/%s", pns, pname);
-    json_t *st = json_object_get(pod, "status");
-    if (!json_is_object(st)) {
-        st = json_object();
-        json_object_set_new(pod, "status", st);
-    }
+    json_t *st = fl_m_obj_member(pod, "status");
     if (fl_m_set_condition(st, "conditions", "DisruptionTarget", "True", "DeletionByTaintManager",
                            "Taint manager: deleting due to NoExecute taint")) {
         json_t *c;
@@ -720,19 +651,19 @@ static int evict_reconcile(void *ctx, const char *key, uint32_t *requeue_ms, str
     struct snode *n = &ns->nodes[p->node];
     if (!n->noexec) {
         if (p->evict_start) {
-            char buf[FL_KEY_MAX];
-            const char *pns, *pname;
+            char pns[FL_KEY_MAX];
+            const char *pname;
             json_t *pod = NULL;
-            if (split_pod_key(key, buf, sizeof(buf), &pns, &pname))
+            if (fl_m_key_split(key, pns, sizeof(pns), &pname))
                 pod = fl_m_get_json(ns->m, t_pods(), pns, pname, err);
             cancel_eviction(ns, p, pod);
             json_decref(pod);
         }
         return FL_WQ_DONE;
     }
-    char buf[FL_KEY_MAX];
-    const char *pns, *pname;
-    if (!split_pod_key(key, buf, sizeof(buf), &pns, &pname))
+    char pns[FL_KEY_MAX];
+    const char *pname;
+    if (!fl_m_key_split(key, pns, sizeof(pns), &pname))
         return FL_WQ_DONE;
     json_t *pod = fl_m_get_json(ns->m, t_pods(), pns, pname, err);
     if (!pod)
@@ -803,7 +734,7 @@ static void on_pod(struct fl_watch *w, const struct fl_event *ev, void *ctx)
 static void on_node(struct fl_watch *w, const struct fl_event *ev, void *ctx)
 {
     struct fl_sim_nodes *ns = ctx;
-    long idx = node_find(ns, key_name(ev->obj->key));
+    long idx = node_find(ns, fl_m_key_name(ev->obj->key));
     if (idx < 0)
         return;
     struct snode *n = &ns->nodes[idx];
@@ -811,31 +742,13 @@ static void on_node(struct fl_watch *w, const struct fl_event *ev, void *ctx)
     if (ev->type == FL_DELETED) {
         n->created = false;
     } else {
-        noexec = memmem(ev->obj->bytes, ev->obj->len, "\"NoExecute\"", 11) != NULL;
+        noexec = fl_m_mentions(ev->obj, "\"NoExecute\"");
         n->created = true;
     }
     if (noexec || n->noexec) {
         n->noexec = noexec;
         queue_node_pods(ns, n);
     }
-}
-
-/* List prefix, feed every object to fn as ADDED, then watch from there. */
-static int list_watch(struct fl_sim_nodes *ns, const char *resource, fl_watch_fn fn,
-                      struct fl_watch **out, struct fl_err *err)
-{
-    char prefix[FL_KEY_MAX];
-    struct fl_store_list l = {0};
-    fl_store_key(prefix, "", resource, NULL, NULL);
-    if (fl_store_list(ns->m->store, prefix, NULL, 0, NULL, &l, err) != 0)
-        return FL_EFAIL;
-    for (size_t i = 0; i < l.n; i++) {
-        struct fl_event ev = {.rev = l.items[i]->rev, .type = FL_ADDED, .obj = l.items[i]};
-        fn(NULL, &ev, ns);
-    }
-    uint64_t rev = l.rev;
-    fl_store_list_release(&l);
-    return fl_store_watch(ns->m->store, prefix, rev, fn, ns, out, err);
 }
 
 /* ---- set_ready ----------------------------------------------------------- */
@@ -846,11 +759,11 @@ static void mark_pods_not_ready(struct fl_sim_nodes *ns, struct snode *n)
     char now[32];
     fl_m_now(now);
     for (struct tpod *p = n->pods; p; p = p->nnext) {
-        char buf[FL_KEY_MAX];
-        const char *pns, *pname;
+        char pns[FL_KEY_MAX];
+        const char *pname;
         struct fl_err err;
         fl_err_clear(&err);
-        if (!split_pod_key(p->key, buf, sizeof(buf), &pns, &pname))
+        if (!fl_m_key_split(p->key, pns, sizeof(pns), &pname))
             continue;
         json_t *pod = fl_m_get_json(ns->m, t_pods(), pns, pname, &err);
         if (!pod)
@@ -863,8 +776,8 @@ static void mark_pods_not_ready(struct fl_sim_nodes *ns, struct snode *n)
             if (strcmp(fl_json_str(c, "type"), "Ready") != 0 ||
                 !strcmp(fl_json_str(c, "status"), "False"))
                 continue;
-            set_str(c, "status", "False");
-            set_str(c, "lastTransitionTime", now);
+            fl_m_set_str(c, "status", "False");
+            fl_m_set_str(c, "lastTransitionTime", now);
             changed = true;
         }
         if (changed) {
@@ -882,16 +795,7 @@ static void mark_pods_not_ready(struct fl_sim_nodes *ns, struct snode *n)
  * not (the node lifecycle controller's view of a silent kubelet). */
 static void node_health(json_t *doc, bool ready, const char *now)
 {
-    json_t *st = json_object_get(doc, "status");
-    if (!json_is_object(st)) {
-        st = json_object();
-        json_object_set_new(doc, "status", st);
-    }
-    json_t *conds = json_object_get(st, "conditions");
-    if (!json_is_array(conds)) {
-        conds = json_array();
-        json_object_set_new(st, "conditions", conds);
-    }
+    json_t *conds = fl_m_array_member(fl_m_obj_member(doc, "status"), "conditions");
     for (size_t d = 0; d < FL_ARRAY_LEN(node_conds); d++) {
         const struct cond_def *cd = &node_conds[d];
         json_t *c = NULL, *x;
@@ -903,29 +807,21 @@ static void node_health(json_t *doc, bool ready, const char *now)
         }
         if (!c) {
             c = json_pack("{s:s,s:s}", "type", cd->type, "status", "");
-            set_str(c, "lastHeartbeatTime", now);
+            fl_m_set_str(c, "lastHeartbeatTime", now);
             json_array_append_new(conds, c);
         }
         const char *status = ready ? cd->ok_status : "Unknown";
         if (strcmp(fl_json_str(c, "status"), status) != 0)
-            set_str(c, "lastTransitionTime", now);
-        set_str(c, "status", status);
-        set_str(c, "reason", ready ? cd->ok_reason : "NodeStatusUnknown");
-        set_str(c, "message", ready ? cd->ok_message : "Kubelet stopped posting node status.");
+            fl_m_set_str(c, "lastTransitionTime", now);
+        fl_m_set_str(c, "status", status);
+        fl_m_set_str(c, "reason", ready ? cd->ok_reason : "NodeStatusUnknown");
+        fl_m_set_str(c, "message", ready ? cd->ok_message : "Kubelet stopped posting node status.");
         if (ready)
-            set_str(c, "lastHeartbeatTime", now);
+            fl_m_set_str(c, "lastHeartbeatTime", now);
     }
 
-    json_t *spec = json_object_get(doc, "spec");
-    if (!json_is_object(spec)) {
-        spec = json_object();
-        json_object_set_new(doc, "spec", spec);
-    }
-    json_t *taints = json_object_get(spec, "taints");
-    if (!json_is_array(taints)) {
-        taints = json_array();
-        json_object_set_new(spec, "taints", taints);
-    }
+    json_t *spec = fl_m_obj_member(doc, "spec");
+    json_t *taints = fl_m_array_member(spec, "taints");
     static const char *const effects[] = {"NoSchedule", "NoExecute"};
     bool have[2] = {false, false};
     for (size_t i = json_array_size(taints); i-- > 0;) {
@@ -1087,8 +983,8 @@ int fl_sim_nodes_start(struct fl_member *m, struct fl_err *err)
                                           .reconcile = evict_reconcile,
                                           .ctx = ns,
                                       });
-    if (list_watch(ns, "pods", on_pod, &ns->pod_watch, err) != 0 ||
-        list_watch(ns, "nodes", on_node, &ns->node_watch, err) != 0) {
+    if (fl_m_list_watch(m, t_pods(), on_pod, ns, &ns->pod_watch, err) != 0 ||
+        fl_m_list_watch(m, t_nodes(), on_node, ns, &ns->node_watch, err) != 0) {
         fl_sim_nodes_stop(m);
         return FL_EFAIL;
     }

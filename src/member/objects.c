@@ -1,5 +1,6 @@
 /* In-process object access for the simulated components: see objects.h. */
 #include <bsd/sys/tree.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,30 @@ const struct fl_rtype *fl_m_type(const char *group, const char *resource)
 void fl_m_key(char *key, const struct fl_rtype *t, const char *ns, const char *name)
 {
     fl_store_key(key, t->group, t->resource, t->namespaced ? ns : "", name);
+}
+
+const char *fl_m_key_name(const char *key)
+{
+    const char *s = strrchr(key, '/');
+    return s ? s + 1 : key;
+}
+
+bool fl_m_key_split(const char *key, char *ns, size_t nslen, const char **name)
+{
+    const char *p = strchr(key, '/');
+    p = p ? strchr(p + 1, '/') : NULL;
+    return p && fl_m_split_ns_name(p + 1, ns, nslen, name);
+}
+
+bool fl_m_split_ns_name(const char *s, char *ns, size_t nslen, const char **name)
+{
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= nslen || !slash[1])
+        return false;
+    memcpy(ns, s, (size_t)(slash - s));
+    ns[slash - s] = '\0';
+    *name = slash + 1;
+    return true;
 }
 
 static struct fl_store_res res_of(const struct fl_rtype *t)
@@ -153,9 +178,26 @@ int fl_m_list(struct fl_member *m, const struct fl_rtype *t, const char *ns,
     return FL_OK;
 }
 
+int fl_m_list_watch(struct fl_member *m, const struct fl_rtype *t, fl_watch_fn fn, void *ctx,
+                    struct fl_watch **out, struct fl_err *err)
+{
+    char prefix[FL_KEY_MAX];
+    struct fl_store_list l = {0};
+    fl_store_key(prefix, t->group, t->resource, NULL, NULL);
+    if (fl_store_list(m->store, prefix, NULL, 0, NULL, &l, err) != 0)
+        return FL_EFAIL;
+    for (size_t i = 0; i < l.n; i++) {
+        struct fl_event ev = {.rev = l.items[i]->rev, .type = FL_ADDED, .obj = l.items[i]};
+        fn(NULL, &ev, ctx);
+    }
+    uint64_t rev = l.rev;
+    fl_store_list_release(&l);
+    return fl_store_watch(m->store, prefix, rev, fn, ctx, out, err);
+}
+
 /* ---- selectors, owners, conditions --------------------------------------- */
 
-static bool in_values(const json_t *values, const char *v)
+bool fl_m_in_values(const json_t *values, const char *v)
 {
     size_t i;
     const json_t *x;
@@ -183,10 +225,10 @@ bool fl_m_selector_match(const json_t *selector, const json_t *labels)
         const json_t *values = json_object_get(e, "values");
         bool present = json_is_string(have);
         if (!strcmp(op, "In")) {
-            if (!present || !in_values(values, json_string_value(have)))
+            if (!present || !fl_m_in_values(values, json_string_value(have)))
                 return false;
         } else if (!strcmp(op, "NotIn")) {
-            if (present && in_values(values, json_string_value(have)))
+            if (present && fl_m_in_values(values, json_string_value(have)))
                 return false;
         } else if (!strcmp(op, "Exists")) {
             if (!present)
@@ -210,11 +252,7 @@ bool fl_m_selector_empty(const json_t *selector)
 void fl_m_set_controller_ref(json_t *doc, const json_t *owner)
 {
     json_t *md = fl_json_metadata(doc);
-    json_t *refs = json_object_get(md, "ownerReferences");
-    if (!json_is_array(refs)) {
-        refs = json_array();
-        json_object_set_new(md, "ownerReferences", refs);
-    }
+    json_t *refs = fl_m_array_member(md, "ownerReferences");
     const json_t *omd = json_object_get(owner, "metadata");
     json_array_append_new(refs, json_pack("{s:s,s:s,s:s,s:s,s:b,s:b}", "apiVersion",
                                           fl_json_str(owner, "apiVersion"), "kind",
@@ -251,6 +289,35 @@ int64_t fl_m_mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t fl_m_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t fl_m_parse_time_ms(const char *s)
+{
+    struct tm tm = {0};
+    if (!s || !*s)
+        return 0;
+    const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!p)
+        return 0;
+    int64_t ms = (int64_t)timegm(&tm) * 1000;
+    if (*p == '.') {
+        int64_t scale = 100;
+        for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+            ms += (*p - '0') * scale;
+    }
+    if (*p == '+' || *p == '-') { /* an offset: "+01:00" */
+        int h = 0, mi = 0;
+        if (sscanf(p + 1, "%2d:%2d", &h, &mi) == 2)
+            ms -= (*p == '+' ? 1 : -1) * ((int64_t)h * 3600 + mi * 60) * 1000;
+    }
+    return ms;
+}
+
 static json_t *find_condition(const json_t *conds, const char *type)
 {
     size_t i;
@@ -264,11 +331,7 @@ static json_t *find_condition(const json_t *conds, const char *type)
 bool fl_m_set_condition(json_t *parent, const char *key, const char *type, const char *status,
                         const char *reason, const char *message)
 {
-    json_t *conds = json_object_get(parent, key);
-    if (!json_is_array(conds)) {
-        conds = json_array();
-        json_object_set_new(parent, key, conds);
-    }
+    json_t *conds = fl_m_array_member(parent, key);
     char now[32];
     fl_m_now(now);
     json_t *c = find_condition(conds, type);
@@ -294,9 +357,14 @@ bool fl_m_set_condition(json_t *parent, const char *key, const char *type, const
     return true;
 }
 
+json_t *fl_m_condition(const json_t *parent, const char *key, const char *type)
+{
+    return find_condition(json_object_get(parent, key), type);
+}
+
 const char *fl_m_condition_status(const json_t *parent, const char *key, const char *type)
 {
-    const json_t *c = find_condition(json_object_get(parent, key), type);
+    const json_t *c = fl_m_condition(parent, key, type);
     return c ? fl_json_str(c, "status") : NULL;
 }
 
@@ -381,6 +449,83 @@ void fl_m_qty_format(int id, int64_t v, char *buf, size_t len)
         snprintf(buf, len, "%lld", (long long)v);
 }
 
+/* ---- small helpers -------------------------------------------------------- */
+
+uint64_t fl_m_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+uint64_t fl_m_hash_str(const char *s)
+{
+    return fl_m_fnv1a(FL_M_FNV_BASIS, s, strlen(s));
+}
+
+uint64_t fl_m_mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+void fl_m_hex_from(uint64_t seed, char *buf, size_t n)
+{
+    static const char hx[] = "0123456789abcdef";
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i % 16 == 0)
+            x = fl_m_mix64(seed + i);
+        buf[i] = hx[x & 15];
+        x >>= 4;
+    }
+    buf[n] = '\0';
+}
+
+void fl_m_ip_str(uint32_t ip, char *buf)
+{
+    snprintf(buf, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+}
+
+void fl_m_set_str(json_t *o, const char *k, const char *v)
+{
+    json_object_set_new(o, k, json_string(v));
+}
+
+json_t *fl_m_obj_member(json_t *parent, const char *key)
+{
+    json_t *o = json_object_get(parent, key);
+    if (!json_is_object(o)) {
+        o = json_object();
+        json_object_set_new(parent, key, o);
+    }
+    return o;
+}
+
+json_t *fl_m_array_member(json_t *parent, const char *key)
+{
+    json_t *a = json_object_get(parent, key);
+    if (!json_is_array(a)) {
+        a = json_array();
+        json_object_set_new(parent, key, a);
+    }
+    return a;
+}
+
+int64_t fl_m_int(const json_t *obj, const char *key, int64_t def)
+{
+    const json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+bool fl_m_mentions(const struct fl_obj *o, const char *s)
+{
+    return memmem(o->bytes, o->len, s, strlen(s)) != NULL;
+}
+
 /* ---- events -------------------------------------------------------------- */
 
 #define EVENT_TTL_S 3600    /* kube-apiserver's --event-ttl */
@@ -411,11 +556,11 @@ struct fl_sim_events {
     uint64_t seq;
 };
 
+/* FNV-1a of s, then of a 0xff byte (a field separator no string holds). */
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return (h ^ 0xff) * 1099511628211ull; /* field separator */
+    h = fl_m_fnv1a(h, s, strlen(s));
+    return fl_m_fnv1a(h, "\xff", 1);
 }
 
 static void entry_free(struct event_entry *e)
@@ -507,7 +652,7 @@ void fl_m_event(struct fl_member *m, const json_t *obj, const char *type, const 
     if (!ns[0])
         ns = "default"; /* events about cluster-scoped objects, as upstream */
 
-    struct event_entry key = {.hash = 14695981039346656037ull};
+    struct event_entry key = {.hash = FL_M_FNV_BASIS};
     key.hash = fnv1a(key.hash, fl_json_str(md, "uid"));
     key.hash = fnv1a(key.hash, reason);
     key.hash = fnv1a(key.hash, msg);

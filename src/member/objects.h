@@ -26,6 +26,12 @@ const struct fl_rtype *fl_m_type(const char *group, const char *resource);
 
 /* Store key of an object of t. */
 void fl_m_key(char *key, const struct fl_rtype *t, const char *ns, const char *name);
+/* The name in a store key ("group/resource/ns/name"): borrowed, after the last '/'. */
+const char *fl_m_key_name(const char *key);
+/* Split a store key: ns copied (nslen bytes), *name borrowed; false if malformed or too long. */
+bool fl_m_key_split(const char *key, char *ns, size_t nslen, const char **name);
+/* The same for "ns/name" (a work queue key). */
+bool fl_m_split_ns_name(const char *s, char *ns, size_t nslen, const char **name);
 
 /* Read one object: *out a new reference; 404 NotFound when absent. */
 int fl_m_get(struct fl_member *m, const struct fl_rtype *t, const char *ns, const char *name,
@@ -63,12 +69,17 @@ int fl_m_delete_graceful(struct fl_member *m, const struct fl_rtype *t, const ch
  * labels match the LabelSelector `selector` (JSON, may be NULL). */
 int fl_m_list(struct fl_member *m, const struct fl_rtype *t, const char *ns,
               const json_t *selector, struct fl_store_list *out, struct fl_err *err) FL_MUST_CHECK;
+/* Feed every object of t to fn as ADDED (watch NULL), then watch t from there into *out. */
+int fl_m_list_watch(struct fl_member *m, const struct fl_rtype *t, fl_watch_fn fn, void *ctx,
+                    struct fl_watch **out, struct fl_err *err) FL_MUST_CHECK;
 
 /* metav1.LabelSelector semantics: matchLabels and matchExpressions (In,
  * NotIn, Exists, DoesNotExist). A NULL or empty selector matches everything
  * (callers that must not adopt everything check fl_m_selector_empty). */
 bool fl_m_selector_match(const json_t *selector, const json_t *labels);
 bool fl_m_selector_empty(const json_t *selector);
+/* Is v one of the strings of the array values (a requirement's values)? */
+bool fl_m_in_values(const json_t *values, const char *v);
 
 /* Append an ownerReference to doc naming owner (a parsed object with
  * apiVersion, kind, metadata.name/uid): controller and blockOwnerDeletion true. */
@@ -82,6 +93,10 @@ const char *fl_m_controller_uid(const json_t *doc);
 void fl_m_now(char *buf);
 /* Milliseconds on a monotonic clock. */
 int64_t fl_m_mono_ms(void);
+/* Wall clock, unix milliseconds. */
+int64_t fl_m_wall_ms(void);
+/* An RFC 3339 time (fraction, offset allowed) as unix ms; 0 when absent or malformed. */
+int64_t fl_m_parse_time_ms(const char *s);
 
 /* Set condition `type` in the array conds (created under parent[key] when
  * absent): status, reason, message; lastTransitionTime changes only when
@@ -89,6 +104,8 @@ int64_t fl_m_mono_ms(void);
  * true when anything changed. */
 bool fl_m_set_condition(json_t *parent, const char *key, const char *type, const char *status,
                         const char *reason, const char *message);
+/* Condition type in parent[key] (borrowed), or NULL. */
+json_t *fl_m_condition(const json_t *parent, const char *key, const char *type);
 /* The status of condition type in parent[key], or NULL. */
 const char *fl_m_condition_status(const json_t *parent, const char *key, const char *type);
 
@@ -128,5 +145,30 @@ void fl_m_qty_format(int id, int64_t v, char *buf, size_t len);
  * last occurrence (kube-apiserver's --event-ttl). Never fails the caller. */
 void fl_m_event(struct fl_member *m, const json_t *obj, const char *type, const char *reason,
                 const char *component, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* FNV-1a (64 bit) of n bytes, chainable: start from FL_M_FNV_BASIS. */
+#define FL_M_FNV_BASIS 14695981039346656037ull
+uint64_t fl_m_fnv1a(uint64_t h, const void *p, size_t n);
+/* FNV-1a (64 bit) of a string, from the basis. */
+uint64_t fl_m_hash_str(const char *s);
+/* splitmix64's mixing of x: seeds for generated IDs, jitter, log lines. */
+uint64_t fl_m_mix64(uint64_t x);
+/* n hex digits generated from seed (machine and container IDs); buf >= n + 1 bytes. */
+void fl_m_hex_from(uint64_t seed, char *buf, size_t n);
+/* An IPv4 address (host order) as "10.0.0.1"; buf >= 16 bytes. */
+void fl_m_ip_str(uint32_t ip, char *buf);
+
+/* o[k] = the string v. */
+void fl_m_set_str(json_t *o, const char *k, const char *v);
+/* parent[key] when an object, else a new empty object put there: borrowed. */
+json_t *fl_m_obj_member(json_t *parent, const char *key);
+/* The same for an array. */
+json_t *fl_m_array_member(json_t *parent, const char *key);
+/* An integer member (missing or not an integer: def). */
+int64_t fl_m_int(const json_t *obj, const char *key, int64_t def);
+/* Do o's serialized bytes contain s? A cheap test before parsing. */
+bool fl_m_mentions(const struct fl_obj *o, const char *s);
 
 #endif

@@ -33,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/alloc.h"
 #include "member/objects.h"
@@ -43,7 +42,6 @@
 #define COMPONENT "replicaset-controller"
 #define SPAM_BURST 25
 #define SPAM_REFILL_MS 300000 /* one more event per 5 minutes */
-#define FNV_BASIS 2166136261u
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -108,55 +106,9 @@ void wl_queue_key(char *buf, size_t len, const char *ns, const char *name)
     snprintf(buf, len, "%s/%s", ns, name);
 }
 
-bool wl_split_key(const char *key, char *ns, size_t nslen, const char **name)
-{
-    const char *slash = strchr(key, '/');
-    if (!slash || (size_t)(slash - key) >= nslen || !slash[1])
-        return false;
-    memcpy(ns, key, slash - key);
-    ns[slash - key] = '\0';
-    *name = slash + 1;
-    return true;
-}
-
-int64_t wl_parse_time_ms(const char *s)
-{
-    struct tm tm = {0};
-    if (!s || !*s)
-        return 0;
-    const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!p)
-        return 0;
-    int64_t ms = (int64_t)timegm(&tm) * 1000;
-    if (*p == '.') {
-        int64_t scale = 100;
-        for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
-            ms += (*p - '0') * scale;
-    }
-    if (*p == '+' || *p == '-') { /* an offset: "+01:00" */
-        int h = 0, mi = 0;
-        if (sscanf(p + 1, "%2d:%2d", &h, &mi) == 2)
-            ms -= (*p == '+' ? 1 : -1) * ((int64_t)h * 3600 + mi * 60) * 1000;
-    }
-    return ms;
-}
-
-int64_t wl_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t wl_int(const json_t *obj, const char *key, int64_t def)
-{
-    const json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? json_integer_value(v) : def;
-}
-
 bool wl_event_ok(int32_t *tokens, int64_t *refill)
 {
-    int64_t now = wl_now_ms();
+    int64_t now = fl_m_wall_ms();
     if (*refill == 0) {
         *tokens = SPAM_BURST;
         *refill = now;
@@ -215,7 +167,7 @@ static uint32_t node_id(struct fl_sim_workloads *w, const char *name)
 {
     if (!name || !name[0])
         return 0;
-    uint32_t hash = wl_hash(name, FNV_BASIS);
+    uint32_t hash = wl_hash(name, WL_FNV_BASIS);
     for (struct wl_hnode *n = wl_table_chain(&w->nodes, hash); n; n = n->next) {
         struct nodename *nn = (struct nodename *)n;
         if (n->hash == hash && !strcmp(nn->name, name))
@@ -234,7 +186,7 @@ static uint32_t node_id(struct fl_sim_workloads *w, const char *name)
 
 struct wl_rs *wl_rs_find(struct fl_sim_workloads *w, const char *uid)
 {
-    uint32_t hash = wl_hash(uid, FNV_BASIS);
+    uint32_t hash = wl_hash(uid, WL_FNV_BASIS);
     for (struct wl_hnode *n = wl_table_chain(&w->rs, hash); n; n = n->next) {
         struct wl_rs *r = (struct wl_rs *)n;
         if (n->hash == hash && !strcmp(r->uid, uid))
@@ -251,7 +203,7 @@ static struct wl_rs *rs_get(struct fl_sim_workloads *w, const char *uid, const c
     size_t len = strlen(uid);
     r = fl_xcalloc(1, sizeof(*r) + len + 1);
     memcpy(r->uid, uid, len + 1);
-    r->h.hash = wl_hash(uid, FNV_BASIS);
+    r->h.hash = wl_hash(uid, WL_FNV_BASIS);
     r->ns = fl_xstrdup(ns);
     r->orphans = uid[0] == '\1';
     wl_table_insert(&w->rs, &r->h);
@@ -328,7 +280,7 @@ uint32_t wl_rs_pods_running(const struct wl_rs *r)
 
 static uint32_t pod_hash(const char *ns, const char *name)
 {
-    return wl_hash(name, wl_hash("/", wl_hash(ns, FNV_BASIS)));
+    return wl_hash(name, wl_hash("/", wl_hash(ns, WL_FNV_BASIS)));
 }
 
 static struct wl_pod *pod_find(struct fl_sim_workloads *w, const char *ns, const char *name)
@@ -406,7 +358,7 @@ static uint16_t max_restarts(const json_t *statuses, const json_t *specs, bool s
             if (!always)
                 continue;
         }
-        int64_t n = wl_int(s, "restartCount", 0);
+        int64_t n = fl_m_int(s, "restartCount", 0);
         if (n > max)
             max = n;
     }
@@ -443,7 +395,7 @@ static void pod_fill(struct fl_sim_workloads *w, struct wl_pod *p, const json_t 
     if (!terminal && !(p->flags & WL_P_DELETING))
         p->flags |= WL_P_ACTIVE;
     p->node = node_id(w, fl_json_str(spec, "nodeName"));
-    p->created = (uint32_t)(wl_parse_time_ms(fl_json_str(md, "creationTimestamp")) / 1000);
+    p->created = (uint32_t)(fl_m_parse_time_ms(fl_json_str(md, "creationTimestamp")) / 1000);
     p->uid32 = uid_prefix(fl_json_str(md, "uid"));
     const char *cost = fl_json_str(json_object_get(md, "annotations"),
                                    "controller.kubernetes.io/pod-deletion-cost");
@@ -456,7 +408,7 @@ static void pod_fill(struct fl_sim_workloads *w, struct wl_pod *p, const json_t 
             if (!strcmp(fl_json_str(c, "status"), "True")) {
                 p->flags |= WL_P_READY;
                 p->ready_since =
-                    (uint32_t)(wl_parse_time_ms(fl_json_str(c, "lastTransitionTime")) / 1000);
+                    (uint32_t)(fl_m_parse_time_ms(fl_json_str(c, "lastTransitionTime")) / 1000);
             }
             break;
         }
@@ -474,7 +426,7 @@ static uint32_t labels_hash(const json_t *labels)
     json_t *v;
     json_object_foreach((json_t *)labels, k, v) {
         uint32_t x = wl_hash(json_is_string(v) ? json_string_value(v) : "",
-                             wl_hash("=", wl_hash(k, FNV_BASIS)));
+                             wl_hash("=", wl_hash(k, WL_FNV_BASIS)));
         h += x * 2654435761u;
     }
     return h;
@@ -563,11 +515,9 @@ void wl_rs_on_pod(struct fl_watch *wt, const struct fl_event *ev, void *ctx)
 {
     struct fl_sim_workloads *w = ctx;
     const struct fl_obj *o = ev->obj;
-    /* Keys are "/pods/<ns>/<name>". */
-    const char *rest = strchr(o->key + 1, '/');
     char ns[256];
     const char *name;
-    if (!rest || !wl_split_key(rest + 1, ns, sizeof(ns), &name))
+    if (!fl_m_key_split(o->key, ns, sizeof(ns), &name))
         return;
     struct wl_pod *p = pod_find(w, ns, name);
     if (ev->type == FL_DELETED) {
@@ -577,8 +527,7 @@ void wl_rs_on_pod(struct fl_watch *wt, const struct fl_event *ev, void *ctx)
     }
     /* Pods another kind of controller owns (StatefulSets, Jobs ...) are none
      * of our business: skip them without parsing. */
-    if (!p && memmem(o->bytes, o->len, "\"controller\":true", 17) &&
-        !memmem(o->bytes, o->len, "\"ReplicaSet\"", 12))
+    if (!p && fl_m_mentions(o, "\"controller\":true") && !fl_m_mentions(o, "\"ReplicaSet\""))
         return;
     json_t *doc = fl_obj_json(o);
     if (!doc)
@@ -894,7 +843,7 @@ static void pods_to_delete(struct fl_sim_workloads *w, struct wl_rs *r, struct w
     struct ranked *rk = fl_xmalloc(nf * sizeof(*rk));
     for (size_t i = 0; i < nf; i++)
         rk[i] = (struct ranked){f[i], on_node[f[i]->node]};
-    int64_t now_ns = wl_now_ms() * 1000000;
+    int64_t now_ns = fl_m_wall_ms() * 1000000;
     qsort_r(rk, nf, sizeof(*rk), rank_cmp, &now_ns);
     for (size_t i = 0; i < n; i++)
         out[i] = rk[i].p;
@@ -914,7 +863,7 @@ static void rs_event(struct fl_sim_workloads *w, struct wl_rs *r, const json_t *
 static int manage(struct fl_sim_workloads *w, struct wl_rs *r, const json_t *rs,
                   struct wl_pod **f, size_t nf, char *failure, size_t flen)
 {
-    int64_t want = wl_int(json_object_get(rs, "spec"), "replicas", 1);
+    int64_t want = fl_m_int(json_object_get(rs, "spec"), "replicas", 1);
     int64_t diff = (int64_t)nf - want;
     char msg[FL_ERR_MSG_MAX + 64];
     struct fl_err err;
@@ -924,7 +873,7 @@ static int manage(struct fl_sim_workloads *w, struct wl_rs *r, const json_t *rs,
         int64_t done = 0, ok = 0;
         r->exp_add = (int32_t)n; /* ExpectCreations sets, it does not add */
         r->exp_del = 0;
-        r->exp_set_ms = wl_now_ms();
+        r->exp_set_ms = fl_m_wall_ms();
         /* slowStartBatch: stop after a batch that had a failure. */
         for (int64_t batch = 1; done < n && rc == FL_OK; batch *= 2) {
             if (batch > n - done)
@@ -956,7 +905,7 @@ static int manage(struct fl_sim_workloads *w, struct wl_rs *r, const json_t *rs,
         struct wl_pod **del = fl_xmalloc(n * sizeof(*del));
         pods_to_delete(w, r, f, nf, n, del);
         r->exp_add = r->exp_del = 0; /* ExpectDeletions sets them */
-        r->exp_set_ms = wl_now_ms();
+        r->exp_set_ms = fl_m_wall_ms();
         for (size_t i = 0; i < n; i++) {
             struct wl_pod *p = del[i];
             p->flags |= WL_P_EXPECT_DEL;
@@ -1000,9 +949,9 @@ static int write_status(struct fl_sim_workloads *w, json_t *rs, struct wl_pod **
 {
     const json_t *md = json_object_get(rs, "metadata");
     const json_t *spec = json_object_get(rs, "spec");
-    int64_t mrs = wl_int(spec, "minReadySeconds", 0);
-    int64_t want = wl_int(spec, "replicas", 1);
-    int64_t now = wl_now_ms();
+    int64_t mrs = fl_m_int(spec, "minReadySeconds", 0);
+    int64_t want = fl_m_int(spec, "replicas", 1);
+    int64_t now = fl_m_wall_ms();
     int64_t labeled = 0, ready = 0, avail = 0, next = 0;
     for (size_t i = 0; i < nf; i++) {
         const struct wl_pod *p = f[i];
@@ -1052,8 +1001,9 @@ static int write_status(struct fl_sim_workloads *w, json_t *rs, struct wl_pod **
     set_count(st, "fullyLabeledReplicas", labeled, false);
     set_count(st, "readyReplicas", ready, false);
     set_count(st, "availableReplicas", avail, false);
-    int64_t gen = wl_int(md, "generation", 0);
-    if (json_is_object(old) && json_equal(old, st) && wl_int(old, "observedGeneration", 0) == gen) {
+    int64_t gen = fl_m_int(md, "generation", 0);
+    if (json_is_object(old) && json_equal(old, st) &&
+        fl_m_int(old, "observedGeneration", 0) == gen) {
         json_decref(st);
         return FL_OK;
     }
@@ -1069,7 +1019,7 @@ int wl_rs_sync(void *ctx, const char *key, uint32_t *requeue_ms, struct fl_err *
     struct fl_sim_workloads *w = ctx;
     char ns[256], failure[FL_ERR_MSG_MAX] = "";
     const char *name;
-    if (!wl_split_key(key, ns, sizeof(ns), &name))
+    if (!fl_m_split_ns_name(key, ns, sizeof(ns), &name))
         return FL_WQ_DONE;
     json_t *rs = fl_m_get_json(w->m, w->t_rs, ns, name, err);
     if (!rs)
@@ -1084,7 +1034,7 @@ int wl_rs_sync(void *ctx, const char *key, uint32_t *requeue_ms, struct fl_err *
         recheck_pods(w, r);
     /* SatisfiedExpectations, with upstream's 5 minute expiry as a safety net. */
     bool need_sync = (r->exp_add <= 0 && r->exp_del <= 0) ||
-                     wl_now_ms() - r->exp_set_ms > WL_EXPECTATIONS_TTL_MS;
+                     fl_m_wall_ms() - r->exp_set_ms > WL_EXPECTATIONS_TTL_MS;
 
     /* Claim: the active pods we control that still match, plus orphans. */
     struct wl_rs *orph = r->scan && !r->deleting ? orphans_of(w, ns, false) : NULL;

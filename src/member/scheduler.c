@@ -225,28 +225,12 @@ struct fl_sim_sched {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static bool mentions(const struct fl_obj *o, const char *s)
-{
-    return memmem(o->bytes, o->len, s, strlen(s)) != NULL;
-}
-
-/* The namespace of a pod key "/pods/<ns>/<name>" into buf. */
+/* The namespace of a pod key "/pods/<ns>/<name>" into buf ("" if malformed). */
 static void key_ns(const char *key, char *buf, size_t cap)
 {
-    const char *p = strchr(key, '/');
-    p = p ? strchr(p + 1, '/') : NULL;
-    const char *e = p ? strchr(p + 1, '/') : NULL;
-    size_t n = e ? (size_t)(e - p - 1) : 0;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(buf, p ? p + 1 : "", n);
-    buf[n] = '\0';
-}
-
-static const char *key_name(const char *key)
-{
-    const char *p = strrchr(key, '/');
-    return p ? p + 1 : key;
+    const char *name;
+    if (!fl_m_key_split(key, buf, cap, &name))
+        buf[0] = '\0';
 }
 
 static int64_t backoff_ms(unsigned attempts)
@@ -255,18 +239,6 @@ static int64_t backoff_ms(unsigned attempts)
     for (unsigned i = 1; i < attempts && b < BACKOFF_MAX_MS; i++)
         b *= 2;
     return b < BACKOFF_MAX_MS ? b : BACKOFF_MAX_MS;
-}
-
-static bool in_values(const json_t *values, const char *v)
-{
-    size_t i;
-    const json_t *x;
-    json_array_foreach(values, i, x)
-    {
-        if (json_is_string(x) && !strcmp(json_string_value(x), v))
-            return true;
-    }
-    return false;
 }
 
 /* A whole decimal int64, as strconv.ParseInt(s, 10, 64). */
@@ -291,12 +263,10 @@ static uint32_t labels_hash(const json_t *labels)
     const json_t *v;
     json_object_foreach((json_t *)labels, k, v)
     {
-        uint64_t x = 14695981039346656037ull;
-        for (const char *p = k; *p; p++)
-            x = (x ^ (unsigned char)*p) * 1099511628211ull;
-        x = (x ^ '=') * 1099511628211ull;
-        for (const char *p = json_string_value(v); p && *p; p++)
-            x = (x ^ (unsigned char)*p) * 1099511628211ull;
+        const char *val = json_string_value(v);
+        uint64_t x = fl_m_fnv1a(fl_m_hash_str(k), "=", 1);
+        if (val)
+            x = fl_m_fnv1a(x, val, strlen(val));
         h += x * 0xff51afd7ed558ccdull;
     }
     uint32_t r = (uint32_t)(h ^ (h >> 32));
@@ -596,9 +566,9 @@ static bool requirement_match(const json_t *r, const json_t *labels, const char 
         v = json_is_string(lv) ? json_string_value(lv) : NULL;
     }
     if (!strcmp(op, "In"))
-        return v && in_values(values, v);
+        return v && fl_m_in_values(values, v);
     if (!strcmp(op, "NotIn"))
-        return !v || !in_values(values, v);
+        return !v || !fl_m_in_values(values, v);
     if (field)
         return false;
     if (!strcmp(op, "Exists"))
@@ -1141,7 +1111,7 @@ static void node_apply(struct fl_sim_sched *s, struct fl_obj *o)
     uint32_t lhash = labels_hash(json_object_get(json_object_get(doc, "metadata"), "labels"));
     json_decref(doc);
 
-    const char *name = key_name(o->key);
+    const char *name = fl_m_key_name(o->key);
     struct node *n = node_find(s, name);
     if (!n)
         n = node_new(s, name);
@@ -1189,7 +1159,7 @@ static void on_node(struct fl_watch *w, const struct fl_event *ev, void *ctx)
 {
     struct fl_sim_sched *s = ctx;
     if (ev->type == FL_DELETED)
-        node_gone(s, key_name(ev->obj->key));
+        node_gone(s, fl_m_key_name(ev->obj->key));
     else
         node_apply(s, ev->obj);
 }
@@ -1214,8 +1184,8 @@ static bool pod_spec_changed(const struct fl_obj *old, const json_t *doc)
  * have finished or be going, or its labels count for a spread state. */
 static bool bound_needs_parse(struct fl_sim_sched *s, const struct pod *p, const struct fl_obj *o)
 {
-    if (mentions(o, "\"deletionTimestamp\"") || mentions(o, "\"phase\":\"Succeeded\"") ||
-        mentions(o, "\"phase\":\"Failed\"") || p->terminating)
+    if (fl_m_mentions(o, "\"deletionTimestamp\"") || fl_m_mentions(o, "\"phase\":\"Succeeded\"") ||
+        fl_m_mentions(o, "\"phase\":\"Failed\"") || p->terminating)
         return true;
     if (TAILQ_EMPTY(&s->spreads))
         return false;
@@ -1665,20 +1635,10 @@ static bool reread(struct fl_sim_sched *s, struct pod *p, json_t **docp)
     return *docp && is_pending(*docp);
 }
 
-static json_t *status_of(json_t *doc)
-{
-    json_t *st = json_object_get(doc, "status");
-    if (!json_is_object(st)) {
-        st = json_object();
-        json_object_set_new(doc, "status", st);
-    }
-    return st;
-}
-
 /* Set PodScheduled (upstream's conditions carry lastProbeTime: null). */
 static bool set_scheduled(json_t *doc, const char *status, const char *reason, const char *msg)
 {
-    json_t *st = status_of(doc);
+    json_t *st = fl_m_obj_member(doc, "status");
     if (!fl_m_set_condition(st, "conditions", "PodScheduled", status, reason, msg))
         return false;
     size_t i;
@@ -1867,25 +1827,6 @@ static void sort_active(struct fl_sim_sched *s)
     free(v);
 }
 
-static int sync_prefix(struct fl_sim_sched *s, const char *resource, fl_watch_fn fn,
-                       struct fl_watch **w, struct fl_err *err)
-{
-    char prefix[FL_KEY_MAX];
-    struct fl_store_list l = {0};
-    fl_store_key(prefix, "", resource, NULL, NULL);
-    if (fl_store_list(s->m->store, prefix, NULL, 0, NULL, &l, err) != 0)
-        return FL_EFAIL;
-    for (size_t i = 0; i < l.n; i++) {
-        if (fn == on_node)
-            node_apply(s, l.items[i]);
-        else
-            pod_apply(s, l.items[i]);
-    }
-    uint64_t rev = l.rev;
-    fl_store_list_release(&l);
-    return fl_store_watch(s->m->store, prefix, rev, fn, s, w, err);
-}
-
 int fl_sim_sched_start(struct fl_member *m, struct fl_err *err)
 {
     struct fl_sim_sched *s = fl_xcalloc(1, sizeof(*s));
@@ -1900,8 +1841,8 @@ int fl_sim_sched_start(struct fl_member *m, struct fl_err *err)
     s->flush_ev = evtimer_new(m->base, on_flush, s);
     s->last_flush = fl_m_mono_ms() - RETRY_THROTTLE_MS;
     m->sched = s;
-    if (sync_prefix(s, "nodes", on_node, &s->wnodes, err) != 0 ||
-        sync_prefix(s, "pods", on_pod, &s->wpods, err) != 0) {
+    if (fl_m_list_watch(m, fl_m_type("", "nodes"), on_node, s, &s->wnodes, err) != 0 ||
+        fl_m_list_watch(m, s->pods_t, on_pod, s, &s->wpods, err) != 0) {
         fl_sim_sched_stop(m);
         return FL_EFAIL;
     }

@@ -42,7 +42,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "controllers/workqueue.h"
 #include "core/alloc.h"
@@ -67,9 +66,7 @@
 
 static uint64_t hash64(const char *s)
 {
-    uint64_t h = 14695981039346656037ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    uint64_t h = fl_m_hash_str(s);
     return h ? h : 1; /* 0 means "none" in the index */
 }
 
@@ -90,11 +87,6 @@ static uint32_t fnv1_32(uint32_t h, const char *p, size_t n)
     return h;
 }
 
-static bool mentions(const struct fl_obj *o, const char *s)
-{
-    return memmem(o->bytes, o->len, s, strlen(s)) != NULL;
-}
-
 static const json_t *jget(const json_t *o, const char *k)
 {
     return json_object_get(o, k);
@@ -104,44 +96,6 @@ static const char *label(const json_t *doc, const char *k)
 {
     const json_t *v = jget(jget(jget(doc, "metadata"), "labels"), k);
     return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int64_t jint(const json_t *o, const char *k, int64_t dflt)
-{
-    const json_t *v = jget(o, k);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
-}
-
-/* RFC 3339 (second precision, as Kubernetes writes) to unix milliseconds;
- * 0 if malformed. */
-static int64_t parse_time_ms(const char *s)
-{
-    struct tm tm = {0};
-    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
-    if (!end)
-        return 0;
-    return (int64_t)timegm(&tm) * 1000;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* "<group>/<resource>/<ns>/<name>": ns copied, name borrowed. */
-static bool key_ns_name(const char *key, char *ns, size_t nslen, const char **name)
-{
-    const char *p = strchr(key, '/');
-    p = p ? strchr(p + 1, '/') : NULL;
-    const char *q = p ? strchr(p + 1, '/') : NULL;
-    if (!q || (size_t)(q - p - 1) >= nslen)
-        return false;
-    memcpy(ns, p + 1, q - p - 1);
-    ns[q - p - 1] = '\0';
-    *name = q + 1;
-    return q[1] != '\0';
 }
 
 /* upstream's statefulPodRegex "(.*)-([0-9]+)$" with ParseInt(.., 10, 32);
@@ -501,7 +455,7 @@ static void pod_fill(struct spod *p, const json_t *pod, const char *name, uint32
         if (!strcmp(fl_json_str(cond, "type"), "Ready") &&
             !strcmp(fl_json_str(cond, "status"), "True")) {
             p->flags |= F_READY;
-            p->ready_ms = parse_time_ms(fl_json_str(cond, "lastTransitionTime"));
+            p->ready_ms = fl_m_parse_time_ms(fl_json_str(cond, "lastTransitionTime"));
         }
     }
     if (jget(md, "deletionTimestamp") && !json_is_null(jget(md, "deletionTimestamp")))
@@ -537,7 +491,7 @@ static void pod_event(struct fl_sim_sts *c, struct fl_obj *o, bool deleted)
     char ns[64], parent[256], gkey[GKEY_MAX];
     const char *name;
     uint32_t ord;
-    if (!key_ns_name(o->key, ns, sizeof(ns), &name) ||
+    if (!fl_m_key_split(o->key, ns, sizeof(ns), &name) ||
         !parse_ordinal(name, parent, sizeof(parent), &ord))
         return;
     snprintf(gkey, sizeof(gkey), "%s/%s", ns, parent);
@@ -545,7 +499,7 @@ static void pod_event(struct fl_sim_sts *c, struct fl_obj *o, bool deleted)
     uint32_t at = g ? pod_pos(g, ord) : 0;
     bool had = g && at < g->n && g->pods[at].ordinal == ord;
     /* Pods other controllers own are never parsed. */
-    if (!had && !mentions(o, "StatefulSet") && mentions(o, "ownerReferences"))
+    if (!had && !fl_m_mentions(o, "StatefulSet") && fl_m_mentions(o, "ownerReferences"))
         return;
     json_t *doc = fl_obj_json(o);
     if (!doc)
@@ -642,7 +596,7 @@ static void on_set(struct fl_watch *w, const struct fl_event *ev, void *ctx)
     char ns[64];
     const char *name;
     saw(c, ev);
-    if (!key_ns_name(ev->obj->key, ns, sizeof(ns), &name))
+    if (!fl_m_key_split(ev->obj->key, ns, sizeof(ns), &name))
         return;
     if (ev->type == FL_DELETED) {
         set_track(c, ns, name, NULL);
@@ -662,7 +616,7 @@ static void on_pvc(struct fl_watch *w, const struct fl_event *ev, void *ctx)
     char ns[64];
     const char *name;
     saw(c, ev);
-    if (!key_ns_name(ev->obj->key, ns, sizeof(ns), &name))
+    if (!fl_m_key_split(ev->obj->key, ns, sizeof(ns), &name))
         return;
     if (ev->type == FL_DELETED) {
         /* Pods waiting for a stale claim to go may go on now. */
@@ -679,7 +633,7 @@ static void on_pvc(struct fl_watch *w, const struct fl_event *ev, void *ctx)
         free(probe);
         return;
     }
-    if (mentions(ev->obj, "\"Pending\""))
+    if (fl_m_mentions(ev->obj, "\"Pending\""))
         fl_workqueue_add(c->q, ev->obj->key); /* for the provisioner */
 }
 
@@ -700,11 +654,7 @@ static int provision(struct fl_sim_sts *c, json_t *pvc, struct fl_err *err)
     char vol[64];
     snprintf(vol, sizeof(vol), "pvc-%s", fl_json_str(md, "uid"));
     json_object_set_new(spec, "volumeName", json_string(vol));
-    json_t *ann = json_object_get(md, "annotations");
-    if (!json_is_object(ann)) {
-        ann = json_object();
-        json_object_set_new(md, "annotations", ann);
-    }
+    json_t *ann = fl_m_obj_member(md, "annotations");
     json_object_set_new(ann, "pv.kubernetes.io/bind-completed", json_string("yes"));
     json_object_set_new(ann, "pv.kubernetes.io/bound-by-controller", json_string("yes"));
     json_object_set_new(md, "annotations", sorted_map(ann));
@@ -723,7 +673,7 @@ static int provision_key(struct fl_sim_sts *c, const char *key, struct fl_err *e
 {
     char ns[64];
     const char *name;
-    if (!key_ns_name(key, ns, sizeof(ns), &name))
+    if (!fl_m_key_split(key, ns, sizeof(ns), &name))
         return FL_WQ_DONE;
     json_t *pvc = fl_m_get_json(c->m, c->t_pvc, ns, name, err);
     if (!pvc)
@@ -928,7 +878,7 @@ static int claim_refs(struct sync *s, const char *cname, json_t **doc, bool *abs
         *absent = true;
         return 0;
     }
-    if (mentions(o, "ownerReferences"))
+    if (fl_m_mentions(o, "ownerReferences"))
         *doc = fl_obj_json(o);
     fl_obj_unref(o);
     return 0;
@@ -1144,11 +1094,7 @@ static int create_claims(struct sync *s, const char *pname, int64_t ord, struct 
         json_object_set_new(md, "namespace", json_string(s->ns));
         const json_t *ml = jget(jget(s->spec, "selector"), "matchLabels");
         if (json_object_size(ml)) {
-            json_t *labels = json_object_get(md, "labels");
-            if (!json_is_object(labels)) {
-                labels = json_object();
-                json_object_set_new(md, "labels", labels);
-            }
+            json_t *labels = fl_m_obj_member(md, "labels");
             json_object_update(labels, (json_t *)ml);
             json_object_set_new(md, "labels", sorted_map(labels));
         }
@@ -1259,8 +1205,9 @@ static int create_pod(struct sync *s, int64_t ord, struct fl_err *err)
     char pname[320];
     pod_name(pname, sizeof(pname), s, ord);
     const json_t *st = jget(s->set, "status");
-    bool current = (s->rolling && !s->has_ru && ord < s->start + jint(st, "currentReplicas", 0)) ||
-                   (s->has_ru && ord < s->start + s->partition);
+    bool current =
+        (s->rolling && !s->has_ru && ord < s->start + fl_m_int(st, "currentReplicas", 0)) ||
+        (s->has_ru && ord < s->start + s->partition);
     const json_t *tmpl = rev_template(current ? s->cur : s->upd);
     const char *revision = current ? s->cur_name : s->upd_name;
     if (!tmpl)
@@ -1328,11 +1275,7 @@ static int update_pod(struct sync *s, struct spod *p, struct fl_err *err)
     bool consistent = true;
     if (!(p->flags & F_IDENT)) {
         json_t *md = fl_json_metadata(pod);
-        json_t *labels = json_object_get(md, "labels");
-        if (!json_is_object(labels)) {
-            labels = json_object();
-            json_object_set_new(md, "labels", labels);
-        }
+        json_t *labels = fl_m_obj_member(md, "labels");
         json_object_set_new(labels, LABEL_POD_NAME, json_string(pname));
         json_object_set_new(labels, LABEL_POD_INDEX, json_string(idx));
         consistent = false;
@@ -1488,7 +1431,7 @@ static int list_revisions(struct sync *s, struct fl_err *err)
         struct rev *r = &s->revs[s->nrevs++];
         r->doc = doc;
         r->name = fl_json_str(jget(doc, "metadata"), "name");
-        r->revision = jint(doc, "revision", 0);
+        r->revision = fl_m_int(doc, "revision", 0);
         r->data = go_encode(jget(doc, "data"));
     }
     fl_store_list_release(&l);
@@ -1542,7 +1485,7 @@ static json_t *new_revision(struct sync *s, int64_t revision, char **data)
 /* getStatefulSetRevisions: s->cur and s->upd. */
 static int get_revisions(struct sync *s, struct fl_err *err)
 {
-    s->collisions = jint(jget(s->set, "status"), "collisionCount", 0);
+    s->collisions = fl_m_int(jget(s->set, "status"), "collisionCount", 0);
     int64_t next = s->nrevs ? s->revs[s->nrevs - 1].revision + 1 : 1;
     char *data = NULL;
     json_t *cr = new_revision(s, next, &data);
@@ -1631,7 +1574,7 @@ static int get_revisions(struct sync *s, struct fl_err *err)
 static int truncate_history(struct sync *s, struct spod *const *pods, size_t npods,
                             struct fl_err *err)
 {
-    int64_t limit = jint(s->spec, "revisionHistoryLimit", 10);
+    int64_t limit = fl_m_int(s->spec, "revisionHistoryLimit", 10);
     size_t nhist = 0;
     bool *dead = fl_xcalloc(s->nrevs ? s->nrevs : 1, sizeof(*dead));
     for (size_t i = 0; i < s->nrevs; i++) {
@@ -1907,13 +1850,14 @@ static int write_status(struct sync *s, struct status *st, struct fl_err *err)
         cur = upd;
     }
     const json_t *old = jget(s->set, "status");
-    int64_t gen = jint(jget(s->set, "metadata"), "generation", 0);
-    if (!(gen > jint(old, "observedGeneration", 0) || st->replicas != jint(old, "replicas", 0) ||
-          st->current != jint(old, "currentReplicas", 0) ||
-          st->ready != jint(old, "readyReplicas", 0) ||
-          st->updated != jint(old, "updatedReplicas", 0) ||
+    int64_t gen = fl_m_int(jget(s->set, "metadata"), "generation", 0);
+    if (!(gen > fl_m_int(old, "observedGeneration", 0) ||
+          st->replicas != fl_m_int(old, "replicas", 0) ||
+          st->current != fl_m_int(old, "currentReplicas", 0) ||
+          st->ready != fl_m_int(old, "readyReplicas", 0) ||
+          st->updated != fl_m_int(old, "updatedReplicas", 0) ||
           strcmp(cur, fl_json_str(old, "currentRevision")) != 0 ||
-          st->available != jint(old, "availableReplicas", 0) ||
+          st->available != fl_m_int(old, "availableReplicas", 0) ||
           strcmp(upd, fl_json_str(old, "updateRevision")) != 0))
         return 0;
     /* apps/v1 StatefulSetStatus, in field order, omitempty as Go has it. */
@@ -2001,9 +1945,9 @@ static int sync_set(struct fl_sim_sts *c, const char *key, uint32_t *requeue_ms,
 {
     char ns[64];
     const char *name;
-    if (!key_ns_name(key, ns, sizeof(ns), &name))
+    if (!fl_m_key_split(key, ns, sizeof(ns), &name))
         return FL_WQ_DONE;
-    struct sync s = {.c = c, .m = c->m, .ns = ns, .name = name, .now = now_ms()};
+    struct sync s = {.c = c, .m = c->m, .ns = ns, .name = name, .now = fl_m_wall_ms()};
     s.set = fl_m_get_json(c->m, c->t_sts, ns, name, err);
     if (!s.set)
         return err->code == 404 ? FL_WQ_DONE : FL_EFAIL;
@@ -2012,16 +1956,16 @@ static int sync_set(struct fl_sim_sts *c, const char *key, uint32_t *requeue_ms,
     s.uid = fl_json_str(md, "uid");
     s.uidh = hash64(s.uid);
     s.deleting = jget(md, "deletionTimestamp") && !json_is_null(jget(md, "deletionTimestamp"));
-    s.replicas = jint(s.spec, "replicas", 1);
+    s.replicas = fl_m_int(s.spec, "replicas", 1);
     if (s.replicas < 0)
         s.replicas = 0;
-    s.start = jint(jget(s.spec, "ordinals"), "start", 0);
-    s.min_ready = jint(s.spec, "minReadySeconds", 0);
+    s.start = fl_m_int(jget(s.spec, "ordinals"), "start", 0);
+    s.min_ready = fl_m_int(s.spec, "minReadySeconds", 0);
     const json_t *us = jget(s.spec, "updateStrategy");
     s.rolling = !strcmp(fl_json_str(us, "type"), "RollingUpdate");
     const json_t *ru = jget(us, "rollingUpdate");
     s.has_ru = json_is_object(ru);
-    s.partition = jint(ru, "partition", 0);
+    s.partition = fl_m_int(ru, "partition", 0);
     s.max_unavailable = jget(ru, "maxUnavailable");
     s.parallel = !strcmp(fl_json_str(s.spec, "podManagementPolicy"), "Parallel");
     const json_t *rp = jget(s.spec, "persistentVolumeClaimRetentionPolicy");
@@ -2152,7 +2096,7 @@ int fl_sim_sts_start(struct fl_member *m, struct fl_err *err)
         char ns[64];
         const char *name;
         json_t *doc = fl_obj_json(l.items[i]);
-        if (doc && key_ns_name(l.items[i]->key, ns, sizeof(ns), &name)) {
+        if (doc && fl_m_key_split(l.items[i]->key, ns, sizeof(ns), &name)) {
             set_track(c, ns, name, doc);
             queue_set(c, ns, name);
         }
@@ -2167,7 +2111,7 @@ int fl_sim_sts_start(struct fl_member *m, struct fl_err *err)
     if (list_type(c, c->t_pvc, &l, err) != 0)
         goto fail;
     for (size_t i = 0; i < l.n; i++)
-        if (mentions(l.items[i], "\"Pending\""))
+        if (fl_m_mentions(l.items[i], "\"Pending\""))
             fl_workqueue_add(c->q, l.items[i]->key);
     fl_store_list_release(&l);
     if (watch_type(c, c->t_sts, rev, on_set, &c->w_sets, err) != 0 ||

@@ -57,7 +57,8 @@ struct wl_table {
     size_t nb, n;
 };
 
-uint32_t wl_hash(const char *s, uint32_t h); /* fnv-1a, chainable (start: 2166136261) */
+#define WL_FNV_BASIS 2166136261u
+uint32_t wl_hash(const char *s, uint32_t h); /* fnv-1a (32 bit), chainable (start: WL_FNV_BASIS) */
 void wl_table_insert(struct wl_table *t, struct wl_hnode *n); /* n->hash set by the caller */
 void wl_table_remove(struct wl_table *t, struct wl_hnode *n);
 /* The chain of hash (walk ->next, check hash and key). */
@@ -174,16 +175,8 @@ void wl_dep_release(struct fl_sim_workloads *w);
 
 /* ---- shared helpers (replicaset.c) -------------------------------------- */
 
-/* "ns/name" of a pod, ReplicaSet or Deployment. */
+/* "ns/name" of a pod, ReplicaSet or Deployment (fl_m_split_ns_name splits it). */
 void wl_queue_key(char *buf, size_t len, const char *ns, const char *name);
-/* Split "ns/name" (false when malformed). */
-bool wl_split_key(const char *key, char *ns, size_t nslen, const char **name);
-/* An RFC 3339 time as unix milliseconds; 0 when absent or malformed. */
-int64_t wl_parse_time_ms(const char *s);
-/* Wall clock, unix milliseconds. */
-int64_t wl_now_ms(void);
-/* An integer member (missing or not an integer: def). */
-int64_t wl_int(const json_t *obj, const char *key, int64_t def);
 /* client-go's per-object event spam filter: true when one more event may go. */
 bool wl_event_ok(int32_t *tokens, int64_t *refill);
 
