@@ -121,11 +121,13 @@ int fl_member_port(const struct fl_member *m);
 /* Commit, replies, watch events: the loop's before-sleep work for one cluster. */
 void fl_member_before_sleep(struct fl_member *m);
 
-/* Faults: REFUSE closes the listener and every connection (clients get
- * "connection refused"); HANG accepts connections but answers no request
- * until the fault ends; SLOW answers each request delay_ms late; NONE heals
- * (listening again on the same port, answering held requests). Watches open
- * when a fault starts end with REFUSE and stall with HANG. */
+/* Faults: REFUSE closes the listener and every connection, watches
+ * included (clients get "connection refused"); HANG accepts connections but
+ * answers no new request until the fault ends; SLOW answers each new request
+ * delay_ms late; NONE heals (listening again on the same port, answering
+ * held requests). Watches already streaming keep streaming under HANG and
+ * SLOW. The components keep running throughout: a partitioned cluster's
+ * workloads go on. */
 int fl_member_set_fault(struct fl_member *m, enum fl_member_fault f, uint32_t delay_ms,
                         struct fl_err *err) FL_MUST_CHECK;
 

@@ -44,9 +44,10 @@ void fl_sim_sched_stop(struct fl_member *m);
 int fl_sim_kubelet_start(struct fl_member *m, struct fl_err *err) FL_MUST_CHECK;
 void fl_sim_kubelet_stop(struct fl_member *m);
 /* GET pods/log: plausible log lines for a running container (query:
- * container, tailLines, timestamps, follow is answered without following).
- * 400 when the pod has several containers and none is named, or the
- * container is not running yet, 404 for an unknown pod or container. */
+ * container, tailLines, timestamps, limitBytes, sinceSeconds/sinceTime;
+ * follow is answered without following). 400 when the pod has several
+ * containers and none is named, the container is unknown or not running
+ * yet (upstream's messages), 404 for an unknown pod. */
 int fl_sim_pod_log(struct fl_member *m, const char *ns, const char *name,
                    const struct evkeyvalq *query, struct evbuffer *out,
                    struct fl_err *err) FL_MUST_CHECK;
