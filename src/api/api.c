@@ -19,6 +19,7 @@
 #include "api/protobuf.h"
 #include "api/status.h"
 #include "api/validate.h"
+#include "core/names.h"
 #include "store/cont.h"
 
 static const char *const default_namespaces[] = {"default", "kube-system", "kube-public",
@@ -147,18 +148,13 @@ json_t *fl_call_body(struct fl_call *c)
 /* generateName: the prefix plus five random characters, as upstream. */
 static void generate_name(json_t *md)
 {
-    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
     const char *prefix = fl_json_str(md, "generateName");
     if (fl_json_str(md, "name")[0] || !prefix[0])
         return;
-    unsigned char r[5];
-    char name[260];
-    FL_ASSERT(getrandom(r, sizeof(r), 0) == sizeof(r));
-    snprintf(name, sizeof(name), "%.*s", 248, prefix);
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof(r); i++)
-        name[n + i] = alphabet[r[i] % (sizeof(alphabet) - 1)];
-    name[n + sizeof(r)] = '\0';
+    uint64_t r;
+    char name[FL_NAME_GENERATED_MAX + 1];
+    FL_ASSERT(getrandom(&r, sizeof(r), 0) == sizeof(r));
+    fl_name_generate(prefix, r, name);
     json_object_set_new(md, "name", json_string(name));
 }
 

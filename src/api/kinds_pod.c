@@ -1464,8 +1464,11 @@ const char *fl_kind_pod_qos_class(const json_t *pod)
                 int64_t q = res_milli(json_object_get(r, "requests"), res[x]);
                 int64_t m = res_milli(json_object_get(r, "limits"), res[x]);
                 any |= q > 0 || m > 0;
-                req[x] += q > 0 ? q : 0;
-                lim[x] += m > 0 ? m : 0;
+                /* Saturating: a request of 7Ei is 7e21 milli-bytes. */
+                if (q > 0 && __builtin_add_overflow(req[x], q, &req[x]))
+                    req[x] = INT64_MAX;
+                if (m > 0 && __builtin_add_overflow(lim[x], m, &lim[x]))
+                    lim[x] = INT64_MAX;
                 if (m <= 0) /* every container must limit cpu and memory */
                     guaranteed = false;
             }

@@ -202,3 +202,14 @@ bool fl_name_label_value(const char *s, char *msg, size_t msglen)
         msg_add(&m, "", value_msg);
     return m.count == 0;
 }
+
+void fl_name_generate(const char *prefix, uint64_t random, char *out)
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    const size_t nrand = 5, alpha = sizeof(alphabet) - 1;
+    int n = snprintf(out, FL_NAME_GENERATED_MAX + 1, "%.*s", (int)(FL_NAME_GENERATED_MAX - nrand),
+                     prefix);
+    for (size_t i = 0; i < nrand; i++, random /= alpha)
+        out[n + i] = alphabet[random % alpha];
+    out[n + nrand] = '\0';
+}

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* RFC 1123 subdomain: <= 253 chars (most object names: configmaps, ...). */
 bool fl_name_dns1123_subdomain(const char *s, char *msg, size_t msglen);
@@ -21,5 +22,11 @@ bool fl_name_dns1123_label(const char *s, char *msg, size_t msglen);
 bool fl_name_label_key(const char *s, char *msg, size_t msglen);
 /* Label value: empty, or <= 63 chars like a key's name part. */
 bool fl_name_label_value(const char *s, char *msg, size_t msglen);
+
+/* metadata.generateName's name, as upstream's SimpleNameGenerator makes it:
+ * the prefix cut to 58 characters plus five characters of random (consonants
+ * and digits without look-alikes). out >= FL_NAME_GENERATED_MAX + 1 bytes. */
+#define FL_NAME_GENERATED_MAX 63
+void fl_name_generate(const char *prefix, uint64_t random, char *out);
 
 #endif

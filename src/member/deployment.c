@@ -827,7 +827,7 @@ static int get_new_rs(struct dsync *c, const struct rsl *old, bool create, struc
     }
     int64_t new_rev = max_old + 1;
     json_t *st = dstatus(c);
-    char msg[600];
+    char msg[FL_ERR_MSG_MAX + 320]; /* a 264-character name and the create error */
 
     if (existing) {
         bool ann_changed = set_new_rs_annotations(c, existing->doc, new_rev, true);

@@ -69,6 +69,10 @@
  * 20,000-pod cluster cannot afford in its 300 MiB, so only Started (and
  * Killing) are recorded unless this is true. */
 #define FULL_EVENTS false
+/* client-go's EventSourceObjectSpamFilter: a burst of 25 events per source
+ * and object (then one per 5 minutes), so a pod with thousands of
+ * containers records 25 Started events, not thousands (each ~1.6 KB). */
+#define SPAM_BURST 25
 
 enum stage {
     ST_NEW,         /* seen, nothing written yet */
@@ -487,7 +491,12 @@ static void set_container_statuses(json_t *pod, enum cmode mode, bool ready, con
         json_t *c;
         json_array_foreach(cs, i, c)
         {
-            const json_t *old = find_named(olds, "name", fl_json_str(c, "name"));
+            /* statuses are in spec order: look at the same index first, so
+             * a pod with N containers costs O(N), not O(N^2), per write */
+            const char *cname = fl_json_str(c, "name");
+            const json_t *old = json_array_get(olds, i);
+            if (!old || strcmp(fl_json_str(old, "name"), cname) != 0)
+                old = find_named(olds, "name", cname);
             bool plain_init = l == 0 && !is_sidecar(c);
             json_array_append_new(out, plain_init ? cstatus(c, old, uid, C_INIT_DONE, true, now)
                                                   : cstatus(c, old, uid, mode, ready, now));
@@ -686,11 +695,14 @@ static void started_events(struct fl_sim_kubelet *k, const json_t *pod)
 {
     const json_t *spec = json_object_get(pod, "spec");
     static const char *const lists[] = {"initContainers", "containers"};
+    unsigned sent = 0;
     for (size_t l = 0; l < 2; l++) {
         size_t i;
         json_t *c;
         json_array_foreach(json_object_get(spec, lists[l]), i, c)
         {
+            if (sent++ >= SPAM_BURST)
+                return;
             const char *name = fl_json_str(c, "name"), *image = fl_json_str(c, "image");
             if (FULL_EVENTS && !strcmp(fl_json_str(c, "imagePullPolicy"), "Always")) {
                 uint64_t r = fl_m_hash_str(image);
@@ -716,9 +728,10 @@ static void killing_events(struct fl_sim_kubelet *k, const json_t *pod)
 {
     size_t i;
     json_t *c;
+    unsigned sent = 0;
     json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"), i, c)
     {
-        if (json_object_get(json_object_get(c, "state"), "running"))
+        if (json_object_get(json_object_get(c, "state"), "running") && sent++ < SPAM_BURST)
             fl_m_event(k->m, pod, "Normal", "Killing", COMPONENT, "Stopping container %s",
                        fl_json_str(c, "name"));
     }
@@ -756,7 +769,8 @@ static int terminate(struct fl_sim_kubelet *k, struct kpod *p, json_t *pod, int6
     const json_t *md = json_object_get(pod, "metadata");
     if (p->stage != ST_TERMINATING) {
         int64_t grace = json_integer_value(json_object_get(md, "deletionGracePeriodSeconds"));
-        int64_t delay = grace * 1000;
+        /* a user's --grace-period can be any int64: no overflow in * 1000 */
+        int64_t delay = grace < 0 ? 0 : grace > INT64_MAX / 1000 ? INT64_MAX : grace * 1000;
         if (delay > (int64_t)k->m->spec->pod_stop_delay_ms)
             delay = k->m->spec->pod_stop_delay_ms;
         if (delay < 0)
@@ -863,7 +877,10 @@ static int reconcile(void *ctx, const char *key, uint32_t *requeue_ms, struct fl
         }
         started_events(k, pod);
         int64_t rf = run_for(pod);
-        p->end_ds = rf >= 0 ? (uint32_t)((t + rf) / 100) + 1 : 0;
+        /* a run-for beyond the uint32 range (13 years) runs "forever" rather
+         * than wrapping to an earlier end */
+        int64_t end = rf >= 0 ? (t + rf) / 100 + 1 : 0;
+        p->end_ds = end > UINT32_MAX ? 0 : (uint32_t)end;
         if (!ready) {
             p->stage = ST_STARTED;
             p->due = t + spec->pod_ready_delay_ms;
@@ -1307,7 +1324,16 @@ static void on_node(struct fl_watch *w, const struct fl_event *ev, void *ctx)
     struct fl_sim_kubelet *k = ctx;
     const char *name = fl_m_key_name(ev->obj->key);
     struct knode *n = knode_find(k, name, strlen(name));
-    if (!n || ev->type == FL_DELETED || !n->frozen || !fl_sim_nodes_up(k->m, n->name))
+    if (!n)
+        return;
+    /* A node going down (or deleted) freezes its pods even when none of them
+     * was due a step: the node lifecycle controller clears their Ready, and
+     * the kubelet must post it again when the node is back. */
+    if (ev->type == FL_DELETED || !fl_sim_nodes_up(k->m, n->name)) {
+        n->frozen = true;
+        return;
+    }
+    if (!n->frozen)
         return;
     n->frozen = false;
     for (struct kpod *p = n->pods; p; p = p->nnext)

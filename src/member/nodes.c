@@ -560,6 +560,8 @@ static int64_t toleration_seconds(const json_t *taints, const json_t *tols)
         int64_t v = json_integer_value(s);
         if (v <= 0)
             return 0;
+        if (v > 100LL * 366 * 86400) /* a century: keeps secs * 1000 from overflowing */
+            v = 100LL * 366 * 86400;
         if (min < 0 || v < min)
             min = v;
     }
@@ -694,9 +696,15 @@ static int evict_reconcile(void *ctx, const char *key, uint32_t *requeue_ms, str
         rc = FL_WQ_REQUEUE;
         goto out;
     }
+    /* A failed eviction (409 Conflict on the DisruptionTarget write) is
+     * retried after the backoff: keep the start so it is not deferred by
+     * another tolerationSeconds. */
+    uint32_t start = p->evict_start;
     p->evict_start = 0;
-    if (evict(ns, pod, err) != 0)
+    if (evict(ns, pod, err) != 0) {
+        p->evict_start = start;
         rc = FL_EFAIL;
+    }
 out:
     json_decref(pod);
     return rc;

@@ -9,6 +9,7 @@
 
 #include "api/kinds.h"
 #include "core/alloc.h"
+#include "core/names.h"
 #include "core/quantity.h"
 #include "member/objects.h"
 #include "member/sim.h"
@@ -79,21 +80,13 @@ json_t *fl_m_get_json(struct fl_member *m, const struct fl_rtype *t, const char 
     return doc;
 }
 
-/* generateName's suffix: five characters from upstream's alphabet (no vowels,
- * no look-alikes). */
+/* generateName, as the API does it (core/names.h). */
 static void generate_name(struct fl_member *m, json_t *md)
 {
-    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    char name[FL_NAME_GENERATED_MAX + 1];
     if (fl_json_str(md, "name")[0] || !fl_json_str(md, "generateName")[0])
         return;
-    char name[300];
-    int n = snprintf(name, sizeof(name) - 6, "%s", fl_json_str(md, "generateName"));
-    if (n > 253 - 5)
-        n = 253 - 5;
-    uint64_t r = fl_member_rand(m);
-    for (int i = 0; i < 5; i++, r /= 27)
-        name[n + i] = alphabet[r % 27];
-    name[n + 5] = '\0';
+    fl_name_generate(fl_json_str(md, "generateName"), fl_member_rand(m), name);
     json_object_set_new(md, "name", json_string(name));
 }
 
@@ -105,15 +98,36 @@ int fl_m_create(struct fl_member *m, const struct fl_rtype *t, json_t *doc, stru
     json_object_set_new(doc, "apiVersion", json_string(av));
     json_object_set_new(doc, "kind", json_string(t->kind));
     json_t *md = fl_json_metadata(doc);
+    bool generated = !fl_json_str(md, "name")[0] && fl_json_str(md, "generateName")[0];
     generate_name(m, md);
     const struct fl_kind_hooks *h = fl_kind_hooks_find(t->group, t->kind);
     if (h && h->defaults)
         h->defaults(doc);
     if (h && h->prepare_create)
         h->prepare_create(doc);
+    /* What the API's validation would refuse and controllers derive names
+     * that can pass it ("<deployment>-<hash>", "<claim>-<set>-<ordinal>"):
+     * upstream's controllers then report the create error. */
+    const char *nm = fl_json_str(md, "name");
+    if (strlen(nm) > 253)
+        return fl_errf(err, 422, "Invalid",
+                       "%s%s%s \"%s\" is invalid: metadata.name: Invalid value: \"%s\": must be "
+                       "no more than 253 characters",
+                       t->kind, t->group[0] ? "." : "", t->group, nm, nm);
     struct fl_store_res r = res_of(t);
     fl_m_key(key, t, fl_json_str(md, "namespace"), fl_json_str(md, "name"));
-    return fl_store_create(m->store, &r, key, doc, out, err);
+    int rc = fl_store_create(m->store, &r, key, doc, out, err);
+    /* A generated name that is taken is tried again with a new suffix, as
+     * kube-apiserver 1.32 does (RetryGenerateName: up to 8 attempts); 5
+     * random characters collide often enough among 20,000 pods. */
+    for (int i = 0; generated && rc != 0 && err->code == 409 && i < 7; i++) {
+        json_object_del(md, "name");
+        generate_name(m, md);
+        fl_m_key(key, t, fl_json_str(md, "namespace"), fl_json_str(md, "name"));
+        fl_err_clear(err);
+        rc = fl_store_create(m->store, &r, key, doc, out, err);
+    }
+    return rc;
 }
 
 int fl_m_update(struct fl_member *m, const struct fl_rtype *t, json_t *doc, struct fl_obj **out,
@@ -378,14 +392,16 @@ int fl_m_res_id(const char *name)
     for (int i = 0; i < nres; i++)
         if (!strcmp(res_names[i], name))
             return i;
-    if (nres == FL_M_RES_MAX)
-        return -1;
+    if (nres == FL_M_OTHER)
+        return FL_M_OTHER;
     res_names[nres] = fl_xstrdup(name); /* interned for the life of the process */
     return nres++;
 }
 
 const char *fl_m_res_name(int id)
 {
+    if (id == FL_M_OTHER)
+        return "extended resources (too many kinds to tell apart)";
     return id >= 0 && id < nres ? res_names[id] : NULL;
 }
 
@@ -404,10 +420,12 @@ void fl_m_res_add_list(struct fl_m_res *r, const json_t *list)
     json_object_foreach((json_t *)list, k, v) {
         int id = fl_m_res_id(k);
         int64_t x = json_is_string(v) ? fl_m_qty(id, json_string_value(v)) : -1;
-        if (json_is_integer(v))
-            x = json_integer_value(v) * (id == FL_M_CPU ? 1000 : 1);
-        if (id >= 0 && x > 0)
-            r->v[id] += x;
+        if (json_is_integer(v) &&
+            __builtin_mul_overflow(json_integer_value(v), id == FL_M_CPU ? 1000 : 1, &x))
+            x = INT64_MAX;
+        /* saturating: containers asking for exabytes must not overflow (UB) */
+        if (id >= 0 && x > 0 && __builtin_add_overflow(r->v[id], x, &r->v[id]))
+            r->v[id] = INT64_MAX;
     }
 }
 

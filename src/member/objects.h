@@ -113,13 +113,15 @@ const char *fl_m_condition_status(const json_t *parent, const char *key, const c
 
 /* Resource names are interned to small ids: cpu (millicores), memory,
  * pods, ephemeral-storage (units), then extended resources in order of first
- * sight (nvidia.com/gpu ...), at most FL_M_RES_MAX in all. */
+ * sight (nvidia.com/gpu ...; nodes register theirs at start, before any pod).
+ * Once FL_M_OTHER names are taken, every new name maps to FL_M_OTHER, which
+ * no node offers: a pod asking for one cannot be placed (never wrongly). */
 #define FL_M_RES_MAX 16
-enum { FL_M_CPU, FL_M_MEMORY, FL_M_PODS, FL_M_EPHEMERAL };
+enum { FL_M_CPU, FL_M_MEMORY, FL_M_PODS, FL_M_EPHEMERAL, FL_M_OTHER = FL_M_RES_MAX - 1 };
 struct fl_m_res {
     int64_t v[FL_M_RES_MAX];
 };
-/* The id of a resource name, interning it; -1 once the table is full. */
+/* The id of a resource name, interning it (FL_M_OTHER once full). */
 int fl_m_res_id(const char *name);
 /* The name of an id (borrowed), or NULL. */
 const char *fl_m_res_name(int id);

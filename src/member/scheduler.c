@@ -67,7 +67,7 @@
 #define BACKOFF_INIT_MS 1000
 #define BACKOFF_MAX_MS 10000
 #define SPREAD_CACHE_MAX 16   /* cached topology spread states */
-#define MAX_TOLERATIONS 64    /* compiled per pod; more are ignored */
+#define REQ_CAP (1LL << 46)   /* a pod's request counts as at most this (see req_clamp) */
 #define MIN_FEASIBLE 100      /* upstream's minFeasibleNodesToFind */
 #define MIN_PERCENT 5         /* minFeasibleNodesPercentageToFind */
 #define DEFAULT_MILLI_CPU 100 /* non-zero requests for scoring */
@@ -633,14 +633,17 @@ static bool affinity_match(const json_t *selector, const json_t *required, const
     return false;
 }
 
-static size_t compile_tols(const json_t *arr, struct tol *out)
+/* Every toleration of arr into a new array *out (free it; NULL when there
+ * are none): upstream looks at all of them, so a pod whose matching
+ * toleration comes late in a long list must still fit. */
+static size_t compile_tols(const json_t *arr, struct tol **outp)
 {
     size_t n = 0, i;
     const json_t *t;
+    struct tol *out = json_array_size(arr) ? fl_xcalloc(json_array_size(arr), sizeof(*out)) : NULL;
+    *outp = out;
     json_array_foreach(arr, i, t)
     {
-        if (n == MAX_TOLERATIONS)
-            break;
         const char *op = fl_json_str(t, "operator");
         struct tol *x = &out[n++];
         x->key = fl_json_str(t, "key");
@@ -854,8 +857,7 @@ static struct spread *spread_build(struct fl_sim_sched *s, json_t *def, char *si
     sp->def = def;
     sp->sig = sig;
     sp->ns = fl_xstrdup(fl_json_str(def, "ns"));
-    sp->tols = fl_xcalloc(MAX_TOLERATIONS, sizeof(*sp->tols));
-    sp->ntols = compile_tols(json_object_get(def, "tol"), sp->tols);
+    sp->ntols = compile_tols(json_object_get(def, "tol"), &sp->tols);
     const json_t *cs = json_object_get(def, "c");
     sp->nc = json_array_size(cs);
     sp->c = fl_xcalloc(sp->nc, sizeof(*sp->c));
@@ -1016,6 +1018,16 @@ static int64_t rq_get(const struct pod *p, int id)
     return 0;
 }
 
+/* Requests are summed per node: a hostile pod asking 7Ei of memory (which
+ * the API accepts) would overflow the sums (undefined behaviour, and a node
+ * that looks empty after wrapping). Counting a request as at most REQ_CAP
+ * (64 Ti) keeps every sum exact up to 131,072 such pods on one node and
+ * still fits no real node. */
+static int64_t req_clamp(int64_t v)
+{
+    return v > REQ_CAP ? REQ_CAP : v;
+}
+
 static int64_t nz_or(int64_t v, int64_t dflt)
 {
     return v > 0 ? v : dflt;
@@ -1029,6 +1041,8 @@ static void account(struct fl_sim_sched *s, struct pod *p, const char *node_name
         n = node_new(s, node_name); /* a ghost until the Node shows up */
     struct fl_m_res r;
     fl_m_pod_requests(doc, &r);
+    for (int id = 0; id < FL_M_RES_MAX; id++)
+        r.v[id] = req_clamp(r.v[id]);
     p->nrq = 0;
     for (int id = 0; id < FL_M_RES_MAX; id++)
         if (r.v[id] > 0)
@@ -1105,6 +1119,7 @@ static void node_apply(struct fl_sim_sched *s, struct fl_obj *o)
         alloc_list = json_object_get(status, "capacity");
     struct fl_m_res alloc = {0};
     fl_m_res_add_list(&alloc, alloc_list);
+    alloc.v[FL_M_OTHER] = 0; /* names past the id table: never offered (objects.h) */
     uint16_t ntaints;
     struct taint *taints = parse_taints(doc, &ntaints);
     bool unsched = json_is_true(json_object_get(json_object_get(doc, "spec"), "unschedulable"));
@@ -1317,7 +1332,7 @@ struct attempt {
     struct fl_m_res req;
     bool req_zero;
     int64_t nz_cpu, nz_mem;
-    struct tol tols[MAX_TOLERATIONS];
+    struct tol *tols;
     size_t ntols;
     bool tol_unsched;
     struct spread *sp;
@@ -1339,13 +1354,15 @@ static void attempt_init(struct fl_sim_sched *s, struct attempt *a, json_t *doc,
         a->required = NULL;
     a->preferred = json_object_get(na, "preferredDuringSchedulingIgnoredDuringExecution");
     fl_m_pod_requests(doc, &a->req);
+    for (int id = 0; id < FL_M_RES_MAX; id++)
+        a->req.v[id] = req_clamp(a->req.v[id]);
     a->req_zero = true;
     for (int id = 0; id < FL_M_RES_MAX; id++)
         if (id != FL_M_PODS && a->req.v[id] > 0)
             a->req_zero = false;
     a->nz_cpu = nz_or(a->req.v[FL_M_CPU], DEFAULT_MILLI_CPU);
     a->nz_mem = nz_or(a->req.v[FL_M_MEMORY], DEFAULT_MEMORY);
-    a->ntols = compile_tols(json_object_get(spec, "tolerations"), a->tols);
+    a->ntols = compile_tols(json_object_get(spec, "tolerations"), &a->tols);
     static const struct taint unsched = {"node.kubernetes.io/unschedulable", "", EFF_NOSCHEDULE};
     a->tol_unsched = tolerated(a->tols, a->ntols, &unsched);
     a->sp = spread_for(s, doc, a->ns);
@@ -1375,6 +1392,7 @@ static void attempt_release(struct attempt *a)
 {
     free(a->minm);
     free(a->self);
+    free(a->tols);
     json_decref(a->doc);
 }
 
@@ -1462,7 +1480,8 @@ static int64_t least_requested(int64_t req, int64_t cap)
 {
     if (cap <= 0 || req > cap)
         return 0;
-    return (cap - req) * 100 / cap;
+    /* 128 bits: (cap - req) * 100 overflows for allocatable above ~92 PB */
+    return (int64_t)((__int128)(cap - req) * 100 / cap);
 }
 
 /* NodeResourcesFit (LeastAllocated over cpu and memory, equal weights) plus
@@ -1514,8 +1533,12 @@ static int64_t preferred_affinity(const struct attempt *a, struct node *n)
     const json_t *p;
     json_array_foreach(a->preferred, i, p)
     {
-        if (term_match(json_object_get(p, "preference"), node_labels(n), n->name))
-            sum += json_integer_value(json_object_get(p, "weight"));
+        if (!term_match(json_object_get(p, "preference"), node_labels(n), n->name))
+            continue;
+        /* upstream validation keeps weights in 1..100; our API does not
+         * check, and huge weights overflowed the sum (UB) */
+        int64_t w = json_integer_value(json_object_get(p, "weight"));
+        sum += w < 0 ? 0 : w > 100 ? 100 : w;
     }
     return sum;
 }

@@ -1604,7 +1604,9 @@ static int truncate_history(struct sync *s, struct spod *const *pods, size_t npo
 /* ---- updateStatefulSet -------------------------------------------------- */
 
 struct plan {
-    struct spod **replicas; /* [replicas], NULL: no pod yet */
+    struct spod **replicas; /* [nslots], NULL: no pod yet */
+    size_t nslots;          /* the slots looked at this sync (see update_set) */
+    int64_t nfit;           /* the slots whose ordinal fits an int32 (see update_set) */
     struct spod **condemned;
     size_t ncondemned;
     const struct spod *first_unavailable;
@@ -1760,11 +1762,13 @@ static int roll(struct sync *s, struct plan *pl, struct status *st, struct fl_er
     if (s->max_unavailable) {
         /* MaxUnavailableStatefulSet: up to maxUnavailable pods down at once. */
         int64_t maxu = max_unavailable(s), down = 0, deleted = 0;
-        for (int64_t t = 0; t < s->replicas; t++)
+        /* Slots past nslots are empty: unavailable, nothing to delete. */
+        down = pl->nfit - (int64_t)pl->nslots;
+        for (int64_t t = 0; t < (int64_t)pl->nslots; t++)
             down += unavailable(s, pl->replicas[t]);
         if (down > maxu)
             return 0;
-        for (int64_t t = s->replicas - 1; t >= update_min && deleted < maxu - down; t--) {
+        for (int64_t t = (int64_t)pl->nslots - 1; t >= update_min && deleted < maxu - down; t--) {
             struct spod *p = pl->replicas[t];
             if (p && p->rev != s->upd_h && !is_terminating(p)) {
                 if (delete_pod(s, s->start + t, err) != 0 && err->code != 404)
@@ -1776,7 +1780,9 @@ static int roll(struct sync *s, struct plan *pl, struct status *st, struct fl_er
         }
         return 0;
     }
-    for (int64_t t = s->replicas - 1; t >= update_min; t--) {
+    if ((int64_t)pl->nslots < pl->nfit)
+        return 0; /* the last slot is still empty: wait */
+    for (int64_t t = pl->nfit - 1; t >= update_min; t--) {
         struct spod *p = pl->replicas[t];
         if (!p)
             return 0; /* being recreated (at the update revision): wait */
@@ -1798,7 +1804,28 @@ static int update_set(struct sync *s, struct spod **claimed, size_t nclaimed, st
 {
     count_status(s, claimed, nclaimed, st);
     struct plan pl = {0};
-    pl.replicas = fl_xcalloc(s->replicas > 0 ? (size_t)s->replicas : 1, sizeof(*pl.replicas));
+    /* ordinals.start + replicas may pass INT32_MAX, but a pod named past it
+     * is never read back as ours (parse_ordinal, as upstream's
+     * ParseInt(.., 32)): creating it would fail with AlreadyExists on every
+     * sync, and a rolling update would wait for it forever. Those slots are
+     * left out. */
+    pl.nfit = s->replicas;
+    if (s->start > INT32_MAX)
+        pl.nfit = 0;
+    else if (s->start + pl.nfit - 1 > INT32_MAX)
+        pl.nfit = (int64_t)INT32_MAX - s->start + 1;
+    /* Only the slots up to the highest pod we have plus one sync's write
+     * budget can be reached this sync: past them every slot is empty. Sizing
+     * the array (and the loops over it) by spec.replicas instead let
+     * `replicas: 2147483647` allocate 16 GiB and hold the loop for seconds. */
+    int64_t hi = -1;
+    for (size_t i = 0; i < nclaimed; i++) {
+        int64_t ord = claimed[i]->ordinal;
+        if (ord >= s->start && ord < s->start + s->replicas && ord - s->start > hi)
+            hi = ord - s->start;
+    }
+    pl.nslots = (size_t)(pl.nfit < hi + 1 + SYNC_WRITES ? pl.nfit : hi + 1 + SYNC_WRITES);
+    pl.replicas = fl_xcalloc(pl.nslots ? pl.nslots : 1, sizeof(*pl.replicas));
     pl.condemned = fl_xcalloc(nclaimed ? nclaimed : 1, sizeof(*pl.condemned));
     for (size_t i = 0; i < nclaimed; i++) {
         int64_t ord = claimed[i]->ordinal;
@@ -1808,7 +1835,7 @@ static int update_set(struct sync *s, struct spod **claimed, size_t nclaimed, st
             pl.condemned[pl.ncondemned++] = claimed[i];
     }
     qsort(pl.condemned, pl.ncondemned, sizeof(*pl.condemned), cmp_desc);
-    for (int64_t i = 0; i < s->replicas && !pl.have_first; i++) {
+    for (int64_t i = 0; i < (int64_t)pl.nslots && !pl.have_first; i++) {
         if (unavailable(s, pl.replicas[i])) {
             pl.first_unavailable = pl.replicas[i];
             pl.have_first = true;
@@ -1823,14 +1850,14 @@ static int update_set(struct sync *s, struct spod **claimed, size_t nclaimed, st
     int rc = 0;
     if (!s->deleting) {
         bool monotonic = !s->parallel;
-        rc = run_all(s, &pl, (size_t)s->replicas, process_replica, monotonic, err);
+        rc = run_all(s, &pl, pl.nslots, process_replica, monotonic, err);
         if (rc == 0)
             rc = run_all(s, &pl, pl.ncondemned, fix_claims, monotonic, err);
         if (rc == 0)
             rc = run_all(s, &pl, pl.ncondemned, process_condemned, monotonic, err);
         /* Upstream counts again over the slots (empty ones do not count). */
         memset(st, 0, sizeof(*st));
-        count_status(s, pl.replicas, (size_t)s->replicas, st);
+        count_status(s, pl.replicas, pl.nslots, st);
         count_status(s, pl.condemned, pl.ncondemned, st);
         if (rc == 0 && s->rolling)
             rc = roll(s, &pl, st, err);
@@ -1844,8 +1871,9 @@ static int update_set(struct sync *s, struct spod **claimed, size_t nclaimed, st
 static int write_status(struct sync *s, struct status *st, struct fl_err *err)
 {
     const char *cur = s->cur_name, *upd = s->upd_name;
-    if (s->rolling && st->updated == s->replicas && st->ready == s->replicas &&
-        st->replicas == s->replicas) {
+    /* completeRollingUpdate compares with status.replicas (the pods
+     * counted), not spec.replicas. */
+    if (s->rolling && st->updated == st->replicas && st->ready == st->replicas) {
         st->current = st->updated;
         cur = upd;
     }

@@ -316,7 +316,9 @@ static void set_rv(json_t *md, uint64_t rev)
 
 static void now_rfc3339_after(struct fl_store *s, int64_t seconds, char *buf, size_t len)
 {
-    fl_time_rfc3339(s->opts.now() + seconds, buf, len);
+    const int64_t last = 253402300799; /* 9999-12-31T23:59:59Z: RFC 3339's last second */
+    int64_t now = s->opts.now();
+    fl_time_rfc3339(seconds > last - now ? last : now + seconds, buf, len);
 }
 
 static void now_rfc3339(struct fl_store *s, char *buf, size_t len)

@@ -299,12 +299,19 @@ spec:
 YAML
 k apply -f "$TMP/tol30.yaml" >/dev/null
 wait_for "k get pod tol30 | grep -q ' Running '" 6 || fail "tol30 not Running"
+# settled (Ready, nothing due) before the fault
+wait_for "[ \"\$(pyget 'pod tol30' \"[c['status'] for c in d['status']['conditions'] if c['type'] == 'Ready'][0]\")\" = True ]" 3 ||
+    fail "tol30 not Ready"
 curl -s -o /dev/null -X PUT -d '{"ready":false}' "$CONTROL/clusters/m1/nodes/m1-cpu-2/fault"
 sleep 0.5
 curl -s -o /dev/null -X PUT -d '{"ready":true}' "$CONTROL/clusters/m1/nodes/m1-cpu-2/fault"
 wait_for "k get events --field-selector involvedObject.name=tol30 | grep -q 'Cancelling deletion of Pod default/tol30'" 3 ||
     fail "no cancelled eviction: $(k get events --field-selector involvedObject.name=tol30)"
 assert_eq "- Running" "$(podstate tol30)" "tol30 after healing"
+# tol30 is the only pod of m1-cpu-2 and nothing was due on it: the kubelet
+# must still post Ready again where MarkPodsNotReady cleared it
+wait_for "[ \"\$(pyget 'pod tol30' \"[c['status'] for c in d['status']['conditions'] if c['type'] == 'Ready'][0]\")\" = True ]" 3 ||
+    fail "tol30 not Ready again after healing: $(pyget 'pod tol30' "d['status']['conditions']")"
 
 # ---- a user's NoExecute taint evicts what does not tolerate it ------------------
 
@@ -328,6 +335,14 @@ wait_for "k get pod once | grep -qE '^once +0/1 +Completed '" 8 || fail "once no
 api GET /api/v1/namespaces/default/pods/once
 assert_json "d['status']['phase'] == 'Succeeded' and d['status']['containerStatuses'][0]['state']['terminated']['reason'] == 'Completed' and d['status']['containerStatuses'][0]['state']['terminated']['exitCode'] == 0"
 k logs once >/dev/null || fail "logs of a completed pod"
+
+# ---- many containers: O(N) status writes, events capped as client-go's spam filter
+
+"$PY" -c 'import json; print(json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "wide"}, "spec": {"nodeName": "m1-gpu-0", "containers": [{"name": "c%d" % i, "image": "busybox"} for i in range(2000)]}}))' >"$TMP/wide.json"
+k create -f "$TMP/wide.json" >/dev/null || fail "kubectl create wide"
+wait_for "k get pod wide | grep -qE '^wide +2000/2000 +Running '" 15 || fail "wide not Running: $(k get pod wide)"
+assert_eq 25 "$(k get events --field-selector involvedObject.name=wide,reason=Started -o name | wc -l)" \
+    "Started events of a 2000-container pod (EventSourceObjectSpamFilter burst)"
 
 stop_server
 finish

@@ -224,6 +224,27 @@ K delete pod nomatch gpu-notol tainted-only web-pinned --wait=false >/dev/null |
 wait_for '[ -z "$(K get pod nomatch gpu-notol tainted-only web-pinned -o name 2>/dev/null)" ]' ||
     fail "pending pods not deleted at once"
 
+# ---- hostile requests and long toleration lists ---------------------------------
+# Two pods bound by nodeName asking 7Ei each: the node's sums must not
+# overflow (the member crashed under UBSan), and the node stays full.
+for i in 1 2; do
+    pod "huge-$i" '{"requests":{"memory":"7Ei"}}' '{"nodeName":"m1-cpu-2"}'
+done
+server_alive || fail "member died on two 7Ei pods on one node"
+pod after-huge '{"requests":{"memory":"1Gi"}}' '{"nodeSelector":{"kubernetes.io/hostname":"m1-cpu-2"}}'
+wait_for "unschedulable after-huge" || fail "after-huge: $(K get pod after-huge -o json)"
+[[ $(cond after-huge message) == *"1 Insufficient memory"* ]] ||
+    fail "after-huge message: $(cond after-huge message)"
+# Preferred affinity weights beyond upstream's 1..100 (our API accepts them)
+pod heavy '{}' '{"affinity":{"nodeAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[{"weight":9223372036854775807,"preference":{"matchExpressions":[{"key":"pool","operator":"In","values":["cpu"]}]}},{"weight":9223372036854775807,"preference":{"matchExpressions":[{"key":"kubernetes.io/os","operator":"In","values":["linux"]}]}}]}}}'
+wait_for 'bound heavy' || fail "heavy not scheduled: $(cond heavy message)"
+server_alive || fail "member died on huge preferred affinity weights"
+# The toleration that matters is the 101st: upstream reads them all.
+TOLS=$("$PY" -c 'import json; print(json.dumps([{"key": "junk%d" % i, "operator": "Exists"} for i in range(100)] + [{"key": "dedicated", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"}]))')
+pod many-tols '{}' "{\"tolerations\":$TOLS,\"nodeSelector\":{\"pool\":\"gpu\"}}"
+wait_for 'bound many-tols' || fail "many-tols not scheduled: $(cond many-tols message)"
+assert_eq m1-gpu-0 "$(node_of many-tols)" "many-tols"
+
 server_alive || fail "member died"
 stop_server
 finish

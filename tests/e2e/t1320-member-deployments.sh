@@ -474,5 +474,20 @@ assert_json "d['status'].get('collisionCount') == 1" "collisionCount after a has
 api GET "$RS?labelSelector=app%3Dcol"
 assert_json "len(d['items']) == 1 and d['items'][0]['metadata']['name'] != '$CA' and d['items'][0]['metadata']['name'] == 'col-' + d['items'][0]['metadata']['labels']['pod-template-hash']" "a new name for the same template:"
 
+# A 250-character Deployment name is valid, but "<name>-<hash>" is not a
+# valid ReplicaSet name: no ReplicaSet, Progressing False with
+# ReplicaSetCreateError (as upstream, whose API refuses the name).
+LONG=$(printf 'l%.0s' $(seq 250))
+sed -e "s/{name: col}/{name: $LONG}/" -e 's/app: col/app: long/g' "$TMP/col.yaml" >"$TMP/long.yaml"
+k apply -f "$TMP/long.yaml" >/dev/null || fail "apply a 250-character Deployment"
+progressing_reason() {
+    q "$DEP/$LONG" "next((c['reason'] for c in d.get('status', {}).get('conditions', []) if c['type'] == 'Progressing'), '')"
+}
+wait_for '[ "$(progressing_reason)" = ReplicaSetCreateError ]' 10 "ReplicaSetCreateError"
+api GET "$DEP/$LONG"
+assert_json "[c for c in d['status']['conditions'] if c['type'] == 'Progressing'][0]['status'] == 'False' and 'must be no more than 253 characters' in [c for c in d['status']['conditions'] if c['type'] == 'Progressing'][0]['message']" "Progressing False, with the API's reason:"
+api GET "$RS?labelSelector=app%3Dlong"
+assert_json "len(d['items']) == 0" "no ReplicaSet with an invalid name:"
+
 stop_server
 finish

@@ -296,6 +296,49 @@ assert_json "[(r['kind'], r['name'], r['uid'], r.get('controller')) for r in d['
 K delete sts wd >/dev/null || fail "kubectl delete sts wd"
 wait_for '[ -z "$(K get pvc -l app=wd -o name)" ] && [ -z "$(pod_names app=wd)" ]'
 
+# ---- replicas: 2147483647 must not hold the loop (nor allocate per slot) ----
+
+cat >"$TMP/huge.yaml" <<'EOF'
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: huge}
+spec:
+  replicas: 2147483647
+  serviceName: huge
+  selector: {matchLabels: {app: huge}}
+  template:
+    metadata: {labels: {app: huge}}
+    spec: {containers: [{name: c, image: nginx}]}
+EOF
+K apply -f "$TMP/huge.yaml" >/dev/null || fail "kubectl apply huge"
+wait_for '[ -n "$(pod_names app=huge)" ]'
+for i in 1 2 3; do # each sync used to walk (and calloc) 2^31 slots
+    timeout 3 curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/v1/namespaces/default/pods/huge-0" ||
+        fail "API unresponsive with a StatefulSet of 2147483647 replicas"
+    sleep 0.2
+done
+K delete sts huge >/dev/null || fail "kubectl delete sts huge"
+wait_for '[ -z "$(pod_names app=huge)" ]'
+
+# Ordinals past INT32_MAX are never created (they would not parse back as
+# the set's, and each sync would fail on AlreadyExists).
+sed -e 's/name: huge/name: top/' -e 's/app: huge/app: top/g' -e 's/serviceName: huge/serviceName: top/' \
+    -e 's/replicas: 2147483647/replicas: 3\n  ordinals: {start: 2147483646}/' "$TMP/huge.yaml" >"$TMP/top.yaml"
+K apply -f "$TMP/top.yaml" >/dev/null || fail "kubectl apply top"
+wait_for '[ "$(pod_names app=top)" = "top-2147483646 top-2147483647" ]'
+wait_for '[ "$(K get sts top -o jsonpath="{.status.readyReplicas}")" = 2 ]'
+sleep 0.5
+assert_eq "top-2147483646 top-2147483647" "$(pod_names app=top)" "no pod past INT32_MAX"
+# completeRollingUpdate compares with status.replicas (2 here), not
+# spec.replicas (3): once both pods are updated and ready, currentRevision
+# moves to updateRevision.
+K set image sts/top c=nginx:2 >/dev/null || fail "kubectl set image sts/top"
+wait_for '[ "$(K get sts top -o jsonpath="{.status.updatedReplicas}/{.status.readyReplicas}")" = 2/2 ]'
+wait_for '[ "$(K get sts top -o jsonpath="{.status.currentRevision}")" = "$(K get sts top -o jsonpath="{.status.updateRevision}")" ]' 10
+assert_eq 2 "$(K get sts top -o jsonpath='{.status.currentReplicas}')" "currentReplicas after the roll"
+K delete sts top >/dev/null || fail "kubectl delete sts top"
+wait_for '[ -z "$(pod_names app=top)" ]'
+
 # ---- deleting the set: the pods go with it, Retain keeps the claims ----
 
 K delete sts web >/dev/null || fail "kubectl delete sts"
