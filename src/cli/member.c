@@ -16,6 +16,7 @@
  * Errors are metav1.Status objects, like the API's.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -242,6 +243,24 @@ static void mkdirs(const char *dir)
     mkdir(buf, 0700);
 }
 
+/* A whole number from 0 to max, nothing else. */
+static bool count_arg(const char *s, unsigned long max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || errno || s[0] == '-' || v > max)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+static int bad_count(const char *flag, const char *v, unsigned long max)
+{
+    fprintf(stderr, "flotilla member: %s %s: want a whole number up to %lu\n", flag, v, max);
+    return 2;
+}
+
 int fl_cmd_member(int argc, char **argv)
 {
     const char *fleet_file = NULL, *name = NULL, *listen = NULL, *kcdir = NULL;
@@ -268,11 +287,20 @@ int fl_cmd_member(int argc, char **argv)
         case 'f': fleet_file = optarg; break;
         case 'n': name = optarg; break;
         case 'l': listen = optarg; break;
-        case 'N': nodes = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'N':
+            if (!count_arg(optarg, 65536, &nodes))
+                return bad_count("--nodes", optarg, 65536);
+            break;
         case 'k': kcdir = optarg; break;
         case 'd': dir = optarg; break;
         case 'c': control_addr = optarg; break;
-        case 'w': history = strtoul(optarg, NULL, 10); break;
+        case 'w': {
+            unsigned h;
+            if (!count_arg(optarg, 10000000, &h) || h == 0)
+                return bad_count("--watch-history", optarg, 10000000);
+            history = h;
+            break;
+        }
         case 'i': insecure = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;

@@ -24,6 +24,8 @@ out=$("$FLOTILLA" member --fleet "$TMP/typo.yaml" --insecure-http 2>&1) && fail 
 out=$("$FLOTILLA" member --fleet "$TMP/fleet.yaml" --name nosuch --insecure-http 2>&1) &&
     fail "unknown --name accepted"
 [[ $out == *'no cluster "nosuch"'* ]] || fail "unknown cluster message: $out"
+out=$("$FLOTILLA" member --name x --nodes 3x --insecure-http 2>&1) && fail "--nodes 3x accepted"
+[[ $out == *"--nodes 3x: want a whole number"* ]] || fail "--nodes message: $out"
 out=$("$FLOTILLA" member --name x --listen 10.1.2.3:0 --insecure-http 2>&1) &&
     fail "--insecure-http off loopback accepted"
 [[ $out == *"loopback"* ]] || fail "off-loopback message: $out"
