@@ -677,11 +677,6 @@ int fl_api_new(struct event_base *base, struct fl_store *store, struct fl_api **
     return fl_api_new_opts(base, store, &(struct fl_api_opts){0}, out, err);
 }
 
-int fl_api_listen(struct fl_api *api, const char *addr, struct fl_err *err)
-{
-    return fl_http_listen(api->base, addr, handle, api, &api->http, err);
-}
-
 int fl_api_listen_sec(struct fl_api *api, const char *addr, const struct fl_http_sec *sec,
                       struct fl_err *err)
 {
@@ -711,7 +706,7 @@ int fl_api_relisten(struct fl_api *api, struct fl_err *err)
     if (api->http)
         return FL_OK;
     if (!api->addr[0])
-        return fl_errf(err, 500, "InternalError", "the API was not listening with fl_api_listen_sec");
+        return fl_errf(err, 500, "InternalError", "the API never listened");
     struct fl_http_sec sec = {api->tls, api->auth};
     if (fl_http_listen_sec(api->base, api->addr, &sec, handle, api, &api->http, err) != 0) {
         err->code = 409;

@@ -42,10 +42,8 @@ struct fl_api_opts {
 int fl_api_new_opts(struct event_base *base, struct fl_store *store, const struct fl_api_opts *o,
                     struct fl_api **out, struct fl_err *err) FL_MUST_CHECK;
 
-/* Listen on "ADDR:PORT" (port 0: any free port), with the security set by
- * fl_http_set_default_sec. */
-int fl_api_listen(struct fl_api *api, const char *addr, struct fl_err *err) FL_MUST_CHECK;
-/* The same with sec (NULL: plain HTTP, anyone; sec->auth borrowed, must
+/* Listen on "ADDR:PORT" (port 0: any free port) with sec (NULL: plain HTTP,
+ * anyone; sec->tls gets its own reference, sec->auth is borrowed and must
  * outlive the API). */
 int fl_api_listen_sec(struct fl_api *api, const char *addr, const struct fl_http_sec *sec,
                       struct fl_err *err) FL_MUST_CHECK;

@@ -102,13 +102,6 @@ const char *fl_http_phrase(int code)
     }
 }
 
-/* Interim: see fl_http_set_default_sec. */
-static struct fl_http_sec default_sec;
-
-void fl_http_set_default_sec(const struct fl_http_sec *sec)
-{
-    default_sec = sec ? *sec : (struct fl_http_sec){0};
-}
 
 static void free_cb(const void *data, size_t len, void *p)
 {
@@ -288,11 +281,6 @@ int fl_http_parse_addr(const char *addr, struct sockaddr_in *sin, struct fl_err 
     return FL_OK;
 }
 
-int fl_http_listen(struct event_base *base, const char *addr, fl_http_handler handler, void *ctx,
-                   struct fl_http **out, struct fl_err *err)
-{
-    return fl_http_listen_sec(base, addr, &default_sec, handler, ctx, out, err);
-}
 
 int fl_http_listen_sec(struct event_base *base, const char *addr, const struct fl_http_sec *sec,
                        fl_http_handler handler, void *ctx, struct fl_http **out, struct fl_err *err)

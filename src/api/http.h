@@ -44,18 +44,6 @@ int fl_http_listen_sec(struct event_base *base, const char *addr, const struct f
                        fl_http_handler handler, void *ctx, struct fl_http **out,
                        struct fl_err *err) FL_MUST_CHECK;
 
-/* fl_http_listen_sec with the security set by fl_http_set_default_sec.
- * Interim: fl_api_listen calls this and takes no security options yet, so
- * `flotilla serve` sets the default before it listens. */
-int fl_http_listen(struct event_base *base, const char *addr, fl_http_handler handler, void *ctx,
-                   struct fl_http **out, struct fl_err *err) FL_MUST_CHECK;
-
-/* Set the security fl_http_listen gives the listeners made after this call
- * (the struct is copied; NULL: none). Both pointers stay borrowed: sec->tls
- * until those listeners are made (each takes its own reference), sec->auth
- * until they are freed. */
-void fl_http_set_default_sec(const struct fl_http_sec *sec);
-
 /* Parse "ADDR:PORT" (IPv4 literal) as the listeners do. Errors: 400. */
 int fl_http_parse_addr(const char *addr, struct sockaddr_in *sin, struct fl_err *err) FL_MUST_CHECK;
 

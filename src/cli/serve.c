@@ -203,7 +203,6 @@ int fl_cmd_serve(int argc, char **argv)
     if (!insecure) {
         if (security_setup(&sec, dir, ip, &err) != 0)
             goto out;
-        fl_http_set_default_sec(&(struct fl_http_sec){.tls = sec.tls, .auth = sec.auth});
     }
     if (!strcmp(kind, "memory")) {
         backend = fl_backend_volatile_new();
@@ -216,9 +215,9 @@ int fl_cmd_serve(int argc, char **argv)
     }
     if (fl_store_open(backend, &opts, &store, &err) != 0 ||
         fl_api_new(base, store, &api, &err) != 0 || fl_gc_start(base, store, &gc, &err) != 0 ||
-        fl_api_listen(api, listen, &err) != 0)
+        fl_api_listen_sec(api, listen, insecure ? NULL : &(struct fl_http_sec){sec.tls, sec.auth},
+                          &err) != 0)
         goto out;
-    fl_http_set_default_sec(NULL); /* the listener has what it needs */
     if (sec.kubeconfig && security_kubeconfig(&sec, ip, fl_api_port(api), &err) != 0)
         goto out;
     sigint = evsignal_new(base, SIGINT, on_signal, base);
@@ -238,7 +237,6 @@ int fl_cmd_serve(int argc, char **argv)
 out:
     if (rc != 0)
         fprintf(stderr, "flotilla serve: %s\n", err.message[0] ? err.message : "failed");
-    fl_http_set_default_sec(NULL);
     if (sigint)
         event_free(sigint);
     if (sigterm)
