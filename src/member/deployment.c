@@ -499,8 +499,7 @@ static void d_event(struct dsync *c, const char *type, const char *reason, const
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (!c->rec || wl_event_ok(&c->rec->ev_tokens, &c->rec->ev_refill))
-        fl_m_event(c->m, c->d, type, reason, COMPONENT, "%s", msg);
+    fl_m_event(c->m, c->d, type, reason, COMPONENT, "%s", msg);
 }
 
 /* Keep the resourceVersion of what we just wrote in doc. */

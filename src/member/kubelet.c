@@ -69,10 +69,6 @@
  * 20,000-pod cluster cannot afford in its 300 MiB, so only Started (and
  * Killing) are recorded unless this is true. */
 #define FULL_EVENTS false
-/* client-go's EventSourceObjectSpamFilter: a burst of 25 events per source
- * and object (then one per 5 minutes), so a pod with thousands of
- * containers records 25 Started events, not thousands (each ~1.6 KB). */
-#define SPAM_BURST 25
 
 enum stage {
     ST_NEW,         /* seen, nothing written yet */
@@ -701,7 +697,7 @@ static void started_events(struct fl_sim_kubelet *k, const json_t *pod)
         json_t *c;
         json_array_foreach(json_object_get(spec, lists[l]), i, c)
         {
-            if (sent++ >= SPAM_BURST)
+            if (sent++ >= FL_M_EVENT_BURST)
                 return;
             const char *name = fl_json_str(c, "name"), *image = fl_json_str(c, "image");
             if (FULL_EVENTS && !strcmp(fl_json_str(c, "imagePullPolicy"), "Always")) {
@@ -731,7 +727,7 @@ static void killing_events(struct fl_sim_kubelet *k, const json_t *pod)
     unsigned sent = 0;
     json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"), i, c)
     {
-        if (json_object_get(json_object_get(c, "state"), "running") && sent++ < SPAM_BURST)
+        if (json_object_get(json_object_get(c, "state"), "running") && sent++ < FL_M_EVENT_BURST)
             fl_m_event(k->m, pod, "Normal", "Killing", COMPONENT, "Stopping container %s",
                        fl_json_str(c, "name"));
     }

@@ -1,5 +1,6 @@
 /* In-process object access for the simulated components: see objects.h. */
 #include <bsd/sys/tree.h>
+#include <sys/queue.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -568,11 +569,75 @@ RB_HEAD(fl_event_tree, event_entry);
 RB_PROTOTYPE(fl_event_tree, event_entry, link, entry_cmp)
 RB_GENERATE(fl_event_tree, event_entry, link, entry_cmp)
 
+/* client-go's EventSourceObjectSpamFilter: a token bucket per source
+ * (component) and object, FL_M_EVENT_BURST deep, one token back per 5
+ * minutes, in an LRU of 4096 buckets (upstream's sizes). */
+#define SPAM_REFILL_MS 300000
+#define SPAM_LRU 4096
+
+struct spam {
+    RB_ENTRY(spam) link;
+    TAILQ_ENTRY(spam) lru; /* most recently used last */
+    uint64_t hash;
+    int64_t refill_ms; /* when the last token came back */
+    int tokens;
+};
+
+static int spam_cmp(const struct spam *a, const struct spam *b)
+{
+    return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+RB_HEAD(fl_spam_tree, spam);
+RB_PROTOTYPE(fl_spam_tree, spam, link, spam_cmp)
+RB_GENERATE(fl_spam_tree, spam, link, spam_cmp)
+TAILQ_HEAD(spam_lru, spam);
+
 struct fl_sim_events {
     struct fl_event_tree tree;
+    struct fl_spam_tree spam;
+    struct spam_lru lru;
+    size_t nspam;
     struct event *sweep;
     uint64_t seq;
 };
+
+static uint64_t fnv1a(uint64_t h, const char *s);
+
+/* May one more event about uid from component go out? */
+static bool spam_allows(struct fl_sim_events *ev, const char *component, const char *uid)
+{
+    struct spam key = {.hash = fnv1a(fnv1a(FL_M_FNV_BASIS, component), uid)};
+    int64_t now = fl_m_mono_ms();
+    struct spam *b = RB_FIND(fl_spam_tree, &ev->spam, &key);
+    if (b) {
+        TAILQ_REMOVE(&ev->lru, b, lru);
+    } else {
+        if (ev->nspam == SPAM_LRU) { /* forget the least recently used */
+            struct spam *old = TAILQ_FIRST(&ev->lru);
+            TAILQ_REMOVE(&ev->lru, old, lru);
+            RB_REMOVE(fl_spam_tree, &ev->spam, old);
+            free(old);
+            ev->nspam--;
+        }
+        b = fl_xcalloc(1, sizeof(*b));
+        b->hash = key.hash;
+        b->tokens = FL_M_EVENT_BURST;
+        b->refill_ms = now;
+        RB_INSERT(fl_spam_tree, &ev->spam, b);
+        ev->nspam++;
+    }
+    TAILQ_INSERT_TAIL(&ev->lru, b, lru);
+    int64_t back = (now - b->refill_ms) / SPAM_REFILL_MS;
+    if (back > 0) {
+        b->tokens = back >= FL_M_EVENT_BURST - b->tokens ? FL_M_EVENT_BURST : b->tokens + (int)back;
+        b->refill_ms += back * SPAM_REFILL_MS;
+    }
+    if (b->tokens == 0)
+        return false;
+    b->tokens--;
+    return true;
+}
 
 /* FNV-1a of s, then of a 0xff byte (a field separator no string holds). */
 static uint64_t fnv1a(uint64_t h, const char *s)
@@ -613,6 +678,8 @@ int fl_sim_events_start(struct fl_member *m, struct fl_err *err)
 {
     struct fl_sim_events *ev = fl_xcalloc(1, sizeof(*ev));
     RB_INIT(&ev->tree);
+    RB_INIT(&ev->spam);
+    TAILQ_INIT(&ev->lru);
     ev->sweep = event_new(m->base, -1, EV_PERSIST, sweep, m);
     struct timeval every = {EVENT_SWEEP_S, 0};
     evtimer_add(ev->sweep, &every);
@@ -630,6 +697,11 @@ void fl_sim_events_stop(struct fl_member *m)
         next = RB_NEXT(fl_event_tree, &ev->tree, e);
         RB_REMOVE(fl_event_tree, &ev->tree, e);
         entry_free(e);
+    }
+    struct spam *b;
+    while ((b = TAILQ_FIRST(&ev->lru)) != NULL) {
+        TAILQ_REMOVE(&ev->lru, b, lru);
+        free(b);
     }
     event_free(ev->sweep);
     free(ev);
@@ -666,6 +738,8 @@ void fl_m_event(struct fl_member *m, const json_t *obj, const char *type, const 
     va_end(ap);
     fl_m_now(now);
     const json_t *md = json_object_get(obj, "metadata");
+    if (!spam_allows(ev, component, fl_json_str(md, "uid")))
+        return;
     const char *ns = fl_json_str(md, "namespace");
     if (!ns[0])
         ns = "default"; /* events about cluster-scoped objects, as upstream */

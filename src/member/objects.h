@@ -139,12 +139,18 @@ void fl_m_qty_format(int id, int64_t v, char *buf, size_t len);
 
 /* ---- events ------------------------------------------------------------- */
 
+/* Events a component may record about one object in a burst; after that,
+ * one per 5 minutes (client-go's EventSourceObjectSpamFilter). */
+#define FL_M_EVENT_BURST 25
+
 /* Record an Event about obj (parsed object: kind, apiVersion, metadata) from
  * component ("kubelet", "default-scheduler", "replicaset-controller", ...),
  * type "Normal" or "Warning". Repeats of the same object, reason and message
  * within 10 minutes update count and lastTimestamp of one Event, as
- * client-go's EventCorrelator does. Events are deleted an hour after their
- * last occurrence (kube-apiserver's --event-ttl). Never fails the caller. */
+ * client-go's EventCorrelator does, and past FL_M_EVENT_BURST per component
+ * and object they are dropped as its spam filter does. Events are deleted an
+ * hour after their last occurrence (kube-apiserver's --event-ttl). Never
+ * fails the caller. */
 void fl_m_event(struct fl_member *m, const json_t *obj, const char *type, const char *reason,
                 const char *component, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 

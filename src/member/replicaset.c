@@ -25,9 +25,9 @@
  * informer) learns of them at the commit at the end of the turn, and until
  * then a second sync must not create the same pods again.
  *
- * Events go through client-go's per-object spam filter (a burst of 25, then
- * one per 5 minutes), so a ReplicaSet of 20,000 pods does not write 20,000
- * SuccessfulCreate Events.
+ * Events go through client-go's per-object spam filter (fl_m_event: a burst
+ * of 25, then one per 5 minutes), so a ReplicaSet of 20,000 pods does not
+ * write 20,000 SuccessfulCreate Events.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -40,8 +40,6 @@
 #include "member/workloads_int.h"
 
 #define COMPONENT "replicaset-controller"
-#define SPAM_BURST 25
-#define SPAM_REFILL_MS 300000 /* one more event per 5 minutes */
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -104,24 +102,6 @@ void wl_table_release(struct wl_table *t)
 void wl_queue_key(char *buf, size_t len, const char *ns, const char *name)
 {
     snprintf(buf, len, "%s/%s", ns, name);
-}
-
-bool wl_event_ok(int32_t *tokens, int64_t *refill)
-{
-    int64_t now = fl_m_wall_ms();
-    if (*refill == 0) {
-        *tokens = SPAM_BURST;
-        *refill = now;
-    }
-    int64_t add = (now - *refill) / SPAM_REFILL_MS;
-    if (add > 0) {
-        *tokens = *tokens + add > SPAM_BURST ? SPAM_BURST : *tokens + (int32_t)add;
-        *refill += add * SPAM_REFILL_MS;
-    }
-    if (*tokens <= 0)
-        return false;
-    (*tokens)--;
-    return true;
 }
 
 /* Are all of want's labels in have (labels.SelectorFromSet(want).Matches)? */
@@ -854,8 +834,7 @@ static void pods_to_delete(struct fl_sim_workloads *w, struct wl_rs *r, struct w
 static void rs_event(struct fl_sim_workloads *w, struct wl_rs *r, const json_t *rs,
                      const char *type, const char *reason, const char *msg)
 {
-    if (wl_event_ok(&r->ev_tokens, &r->ev_refill))
-        fl_m_event(w->m, rs, type, reason, COMPONENT, "%s", msg);
+    fl_m_event(w->m, rs, type, reason, COMPONENT, "%s", msg);
 }
 
 /* manageReplicas. Returns 0, or FL_EFAIL with failure set to the error's

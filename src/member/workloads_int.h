@@ -112,8 +112,6 @@ struct wl_rs {
     json_t *labels;        /* metadata.labels, for orphan ReplicaSets' adoption */
     int32_t exp_add, exp_del; /* ControllerExpectations */
     int64_t exp_set_ms;       /* when they were set (they expire, as upstream's) */
-    int32_t ev_tokens;     /* event spam filter (client-go: burst 25, 1 per 5 min) */
-    int64_t ev_refill;
     struct wl_pod **pods;
     uint32_t npods, cap;
     struct wl_dep *dep;    /* controlling Deployment's group, or NULL */
@@ -126,8 +124,6 @@ struct wl_dep {
     bool known;
     char *ns, *name;
     json_t *selector;
-    int32_t ev_tokens;
-    int64_t ev_refill;
     struct wl_rs **rs;
     uint32_t nrs, cap;
     char uid[];
@@ -177,7 +173,5 @@ void wl_dep_release(struct fl_sim_workloads *w);
 
 /* "ns/name" of a pod, ReplicaSet or Deployment (fl_m_split_ns_name splits it). */
 void wl_queue_key(char *buf, size_t len, const char *ns, const char *name);
-/* client-go's per-object event spam filter: true when one more event may go. */
-bool wl_event_ok(int32_t *tokens, int64_t *refill);
 
 #endif
