@@ -58,3 +58,20 @@ rss_kb() { # PID: resident memory in KiB
 cpu_ms() { # PID: user + system CPU time so far, in ms (comm may hold spaces)
     awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); print ($12 + $13) * 1000 / hz}' "/proc/$1/stat" 2>/dev/null
 }
+
+# stop_proc PID NAME: SIGTERM, wait (60 s at most), insist on exit status 0;
+# on failure show the end of $tmp/NAME.err
+stop_proc() {
+    local pid=$1 name=$2 rc=0 dog
+    kill -TERM "$pid"
+    (sleep 60; kill -KILL "$pid" 2>/dev/null) &
+    dog=$!
+    wait "$pid" || rc=$?
+    kill "$dog" 2>/dev/null || true
+    wait "$dog" 2>/dev/null || true
+    forget "$pid"
+    if [ "$rc" -ne 0 ]; then
+        tail -n 40 "$tmp/$name.err" >&2
+        die "'$name' ($pid) exited with status $rc after SIGTERM"
+    fi
+}

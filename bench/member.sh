@@ -122,22 +122,6 @@ start_member() {
     [ "${#srv_ports[@]}" -ge 1 ] || die "member '$name' printed no 'cluster NAME listening on 127.0.0.1:PORT'"
 }
 
-# stop_member PID NAME: SIGTERM, wait (60 s at most), insist on exit status 0
-stop_member() {
-    local pid=$1 name=$2 rc=0 dog
-    kill -TERM "$pid"
-    (sleep 60; kill -KILL "$pid" 2>/dev/null) &
-    dog=$!
-    wait "$pid" || rc=$?
-    kill "$dog" 2>/dev/null || true
-    wait "$dog" 2>/dev/null || true
-    forget "$pid"
-    if [ "$rc" -ne 0 ]; then
-        tail -n 20 "$tmp/$name.err" >&2
-        die "member '$name' exited with status $rc after SIGTERM"
-    fi
-}
-
 # step NAME PID CMD...: run a member_load.py command, output in $tmp/NAME.kv;
 # the server must still be alive afterwards
 step() {
@@ -231,7 +215,7 @@ if [ "$(calc "$left > 0 && $left < 300")" = 1 ]; then sleep "$left"; fi  # small
 f_rss2=$(rss_kb "$f_pid") f_t2=$(now)
 echo "RSS once every watch history is full: $(commas $((f_rss2 / 1024))) MiB = $(printf '%.1f' "$(calc "$f_rss2 / $total")") KiB per node (issue 4 sets no target)" \
     " [$(commas "$history") events per cluster, filled by Lease renewals ($(commas "$(calc "$per_cluster / 10")")/s) $(commas "$fill_s") s after the start; read at $(printf '%.0f' "$(calc "$f_t2 - $t_start")") s]"
-stop_member "$f_pid" fleet
+stop_proc "$f_pid" fleet
 
 # ---- 2. 5,000 nodes, 20,000 pods -------------------------------------------------
 
@@ -247,7 +231,7 @@ echo "[2/2] one cluster of $(commas "$scale_nodes") nodes (32 cpu, 256Gi, 110 po
 "$py" "$load" fleet "$tmp/empty.yaml" 1 0 32 256Gi 110 "$start_delay"
 start_member empty "$tmp/empty.yaml"
 empty_kb=$(rss_kb "$srv_pid")
-stop_member "$srv_pid" empty
+stop_proc "$srv_pid" empty
 "$py" "$load" fleet "$tmp/scale.yaml" 1 "$scale_nodes" 32 256Gi 110 "$start_delay"
 
 # (a) no watch
@@ -265,7 +249,7 @@ perf_start "$s_pid" idle-scale
 idle_cpu "$s_pid"
 perf_stop
 s_rss2=$(rss_kb "$s_pid")
-stop_member "$s_pid" scale
+stop_proc "$s_pid" scale
 
 # (b) a pod watch open through the rollout
 start_member scale-watch "$tmp/scale.yaml"
@@ -276,7 +260,7 @@ perf_start "$w_pid" pods
 step scale-pods "$w_pid" pods "$w_pid" "$timeout" "$w_port" "$deployments" "$replicas" "$kind" watch "$creators"
 watch_kb=$(rss_kb "$w_pid")
 perf_stop
-stop_member "$w_pid" scale-watch
+stop_proc "$w_pid" scale-watch
 
 k=$tmp/scale-pods.kv
 run_s=$(calc "$(sv "$k" all_running_s) - $(sv "$k" first_create_s)")

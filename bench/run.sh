@@ -122,22 +122,6 @@ start_server() {
     fi
 }
 
-# stop_server PID NAME: SIGTERM, wait (60 s at most), insist on exit status 0
-stop_server() {
-    local pid=$1 name=$2 rc=0 dog
-    kill -TERM "$pid"
-    (sleep 60; kill -KILL "$pid" 2>/dev/null) &
-    dog=$!
-    wait "$pid" || rc=$?
-    kill "$dog" 2>/dev/null || true
-    wait "$dog" 2>/dev/null || true
-    forget "$pid"
-    if [ "$rc" -ne 0 ]; then
-        cat "$tmp/$name.err" >&2
-        die "server '$name' exited with status $rc after SIGTERM"
-    fi
-}
-
 # auth TOKEN: sets auth=(wrk/curl header arguments) for TOKEN ('' : none)
 auth() {
     auth=()
@@ -183,7 +167,6 @@ creates() {
         problem "$prefix: created $created objects, wanted $((cap * threads)) (wrk timed out after ${secs}s?)"
     fi
 }
-
 
 # gets NAME URL [TOKEN [SERVER_PID]]: wrk GET run; sets rps, get_p99_ms and,
 # with SERVER_PID, get_cpu_us (the server's CPU time per GET); non-2xx answers
@@ -336,7 +319,7 @@ echo "GET/s flotilla / nginx: $(printf '%.0f' "$ratio")% (target >= 50%): $v"
 kill -TERM "$ng_pid"
 wait "$ng_pid" || true
 forget "$ng_pid"
-stop_server "$a_pid" a
+stop_proc "$a_pid" a
 # The same object over HTTPS, from a fresh server with TLS and authentication
 # (a GET by name costs the same in a's store, which holds ~200,000 objects).
 mkdir "$tmp/as"
@@ -352,7 +335,7 @@ echo "GET/s one object, flotilla over HTTPS (TLS 1.3, bearer token, same clients
 ratio=$(calc "100 * $fs_rps / $fl_rps")
 mark "$(calc "$ratio >= 70 ? 1 : 0")"
 echo "GET/s HTTPS / HTTP: $(printf '%.0f' "$ratio")% (target >= 70%): $v"
-stop_server "$as_pid" as
+stop_proc "$as_pid" as
 
 # ---- 3. LIST of 10,000 objects, HTTP and HTTPS ------------------------------
 
@@ -416,7 +399,7 @@ for f in http https; do
         " [worst change's p99 $(wv fan-$f worst_change_p99_ms) ms; slowest PATCH answer $(wv fan-$f write_max_ms) ms;" \
         "server CPU $(wv fan-$f server_cpu_ms_per_change) ms per change; watchfan $(wv fan-$f client_cpu_pct)% of a core]"
 done
-stop_server "$bs_pid" bs
+stop_proc "$bs_pid" bs
 
 # ---- 6. strategic-merge patches/s ----------------------------------------------
 
@@ -460,7 +443,7 @@ mark "$(calc "$pps >= 10000 && $p99 <= 50 && $errors == 0 ? 1 : 0")"
 echo "strategic-merge patches/s, one Deployment, $conns keep-alive clients (durable): $(commas "$pps")," \
     "latency p99 $p99 ms (target >= 10,000/s, p99 <= 50 ms): $v  [$(commas "$patched") patches," \
     "p50 $(calc "$(kv p50_us) / 1000") ms$([ "$errors" -eq 0 ] || echo ", $errors ERRORS")]"
-stop_server "$b_pid" b
+stop_proc "$b_pid" b
 
 # ---- 7 + 8. 1,000,000 objects: fill, memory, restart ------------------------
 
@@ -474,7 +457,7 @@ empty_kb=$(rss_kb "$d_pid")
 creates "$d_pid" "$d_url/" fill $((fill / threads)) $((fill / 5000 + 30)) # fails below 5,000/s
 echo "fill: $(commas "$created") creates in ${wrk_secs} s = $(commas "$(calc "$created / $wrk_secs")")/s  [latency p50 ${wrk_p50_ms} ms, p99 ${wrk_p99_ms} ms]"
 loaded_kb=$(rss_kb "$d_pid")
-stop_server "$d_pid" d
+stop_proc "$d_pid" d
 du_bytes=$(du -sb "$tmp/d/data" | awk '{print $1}')
 timed_start "$tmp/warm.out"
 "$py" "$here/helper.py" evict "$tmp/d/data"

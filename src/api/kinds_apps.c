@@ -10,6 +10,7 @@
  * everything (and the match check is skipped).
  */
 #include "api/kinds_int.h"
+#include "core/labels.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -119,7 +120,7 @@ static void selector_matches_template(const json_t *spec, const json_t *sel, str
     const json_t *labels = template_labels(spec);
     if (sel && ksel_empty(sel))
         return;
-    if (!ksel_matches(sel, labels)) {
+    if (!json_is_object(sel) || !fl_labelsel_json_match(sel, labels)) {
         char repr[REPR_MAX];
         kgo_strmap(labels, repr, sizeof(repr));
         kv_invalid(err, "spec.template.metadata.labels", repr,

@@ -124,9 +124,6 @@ void kv_annotations(const json_t *map, const char *path, struct fl_err *err);
 /* metav1.LabelSelector: ValidateLabelSelector; returns whether it converts to
  * a selector (LabelSelectorAsSelector would succeed). */
 bool kv_label_selector(const json_t *sel, const char *path, struct fl_err *err);
-/* Whether sel (well formed) matches labels (a map of strings, may be NULL).
- * A NULL selector matches nothing; an empty one matches everything. */
-bool ksel_matches(const json_t *sel, const json_t *labels);
 /* Whether sel has no matchLabels and no matchExpressions. */
 bool ksel_empty(const json_t *sel);
 /* Go's %#v of a *metav1.LabelSelector / map[string]string. */

@@ -707,61 +707,6 @@ bool ksel_empty(const json_t *sel)
            json_array_size(kj(sel, "matchExpressions")) == 0;
 }
 
-static bool value_in(const json_t *vals, const char *v)
-{
-    size_t i;
-    json_t *x;
-    json_array_foreach(vals, i, x)
-    {
-        if (json_is_string(x) && !strcmp(json_string_value(x), v))
-            return true;
-    }
-    return false;
-}
-
-bool ksel_matches(const json_t *sel, const json_t *labels)
-{
-    if (!json_is_object(sel))
-        return false;
-    const char *k;
-    json_t *v;
-    json_object_foreach(kj(sel, "matchLabels"), k, v)
-    {
-        json_t *have = kj(labels, k);
-        if (!json_is_string(have) || !json_is_string(v) ||
-            strcmp(json_string_value(have), json_string_value(v)) != 0)
-            return false;
-    }
-    size_t i;
-    json_t *req;
-    json_array_foreach(kj(sel, "matchExpressions"), i, req)
-    {
-        const char *op = json_string_value(kj(req, "operator"));
-        const char *key = json_string_value(kj(req, "key"));
-        if (!op || !key)
-            return false;
-        json_t *have = kj(labels, key);
-        const char *hv = json_string_value(have);
-        const json_t *vals = kj(req, "values");
-        if (!strcmp(op, "In")) {
-            if (!hv || !value_in(vals, hv))
-                return false;
-        } else if (!strcmp(op, "NotIn")) {
-            if (hv && value_in(vals, hv))
-                return false;
-        } else if (!strcmp(op, "Exists")) {
-            if (!have)
-                return false;
-        } else if (!strcmp(op, "DoesNotExist")) {
-            if (have)
-                return false;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);

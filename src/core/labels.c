@@ -457,3 +457,44 @@ void fl_labelsel_free(struct fl_labelsel *sel)
         req_release(&sel->reqs[i]);
     free(sel);
 }
+
+/* Is v one of the strings of the JSON array values? */
+static bool json_values_have(const json_t *values, const char *v)
+{
+    size_t i;
+    const json_t *x;
+    json_array_foreach(values, i, x)
+        if (json_is_string(x) && !strcmp(json_string_value(x), v))
+            return true;
+    return false;
+}
+
+bool fl_labelsel_json_match(const json_t *sel, const json_t *labels)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(sel, "matchLabels"), k, v) {
+        const json_t *have = json_object_get(labels, k);
+        if (!json_is_string(have) || !json_is_string(v) ||
+            strcmp(json_string_value(have), json_string_value(v)) != 0)
+            return false;
+    }
+    size_t i;
+    const json_t *req;
+    json_array_foreach(json_object_get(sel, "matchExpressions"), i, req) {
+        const char *op = json_string_value(json_object_get(req, "operator"));
+        const char *key = json_string_value(json_object_get(req, "key"));
+        if (!op || !key)
+            return false;
+        const char *have = json_string_value(json_object_get(labels, key));
+        const json_t *values = json_object_get(req, "values");
+        bool ok = !strcmp(op, "In")             ? have && json_values_have(values, have)
+                  : !strcmp(op, "NotIn")        ? !have || !json_values_have(values, have)
+                  : !strcmp(op, "Exists")       ? have != NULL
+                  : !strcmp(op, "DoesNotExist") ? have == NULL
+                                                : false;
+        if (!ok)
+            return false;
+    }
+    return true;
+}

@@ -39,4 +39,11 @@ bool fl_labelsel_empty(const struct fl_labelsel *sel);
 
 void fl_labelsel_free(struct fl_labelsel *sel);
 
+/* metav1.LabelSelector given as JSON (matchLabels, matchExpressions with In,
+ * NotIn, Exists, DoesNotExist): does it match labels? A NULL selector or
+ * absent parts require nothing; an expression without a string key or
+ * operator, or with another operator, matches nothing (validation rejects
+ * those). */
+bool fl_labelsel_json_match(const json_t *sel, const json_t *labels);
+
 #endif

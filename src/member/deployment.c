@@ -132,7 +132,7 @@ void wl_dep_enqueue_matching(struct fl_sim_workloads *w, const char *ns, const j
         for (struct wl_hnode *n = w->deps.b[b]; n; n = n->next) {
             struct wl_dep *d = (struct wl_dep *)n;
             if (d->known && !strcmp(d->ns, ns) && d->selector &&
-                !fl_m_selector_empty(d->selector) && fl_m_selector_match(d->selector, labels))
+                !fl_m_selector_empty(d->selector) && fl_labelsel_json_match(d->selector, labels))
                 enqueue(w, d->ns, d->name);
         }
     }
@@ -1613,7 +1613,7 @@ static int claim_replicasets(struct dsync *c)
             json_decref(doc);
             continue;
         }
-        if (fl_m_selector_match(sel, labels)) {
+        if (fl_labelsel_json_match(sel, labels)) {
             dsync_add(c, drs_new(doc));
             continue;
         }
@@ -1636,7 +1636,7 @@ static int claim_replicasets(struct dsync *c)
         for (struct wl_hnode *h = t->b[b]; h; h = h->next) {
             struct wl_rs *r = (struct wl_rs *)h;
             if (r->orphans || !r->known || r->dep || r->ctl_other || r->deleting ||
-                strcmp(r->ns, c->ns) != 0 || !fl_m_selector_match(sel, r->labels))
+                strcmp(r->ns, c->ns) != 0 || !fl_labelsel_json_match(sel, r->labels))
                 continue;
             cand = fl_xrealloc(cand, (ncand + 1) * sizeof(*cand));
             cand[ncand++] = r;
@@ -1649,7 +1649,7 @@ static int claim_replicasets(struct dsync *c)
             continue;
         const json_t *md = json_object_get(doc, "metadata");
         if (fl_m_controller_ref(doc) || json_object_get(md, "deletionTimestamp") ||
-            !fl_m_selector_match(sel, json_object_get(md, "labels"))) {
+            !fl_labelsel_json_match(sel, json_object_get(md, "labels"))) {
             json_decref(doc);
             continue;
         }

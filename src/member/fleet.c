@@ -388,60 +388,17 @@ static int label_string(struct ctx *c, const yaml_node_t *n, const char *path, c
 
 /* ---- maps and lists ----------------------------------------------------- */
 
-/* labels: key -> value; null is {}. *out a new reference. */
-static int labels(struct ctx *c, const yaml_node_t *n, const char *path, json_t **out)
-{
-    char msg[768], q[512], sub[512];
-    json_t *o = json_object();
-    int rc = FL_EFAIL;
-    if (is_null(n))
-        goto done;
-    if (mapping(c, n, path) != 0)
-        goto out;
-    if (map_len(n) > MAX_MAP) {
-        fail(c, n, path, "must have at most %d entries", MAX_MAP);
-        goto out;
-    }
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        const yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-        const char *ks, *vs = "";
-        if (key_text(c, k, path, &ks) != 0)
-            goto out;
-        if (!fl_name_label_key(ks, msg, sizeof(msg))) {
-            fail(c, k, path, "invalid key \"%s\": %s", quote(ks, q, sizeof(q)), msg);
-            goto out;
-        }
-        if (json_object_get(o, ks)) {
-            fail(c, k, path, "duplicate key \"%s\"", ks);
-            goto out;
-        }
-        snprintf(sub, sizeof(sub), "%s.%s", path, ks);
-        if (visit(c, v, sub) != 0)
-            goto out;
-        if (!is_null(v) && text(c, v, sub, "a string", &vs) != 0)
-            goto out;
-        if (!fl_name_label_value(vs, msg, sizeof(msg))) {
-            fail(c, v, sub, "invalid value \"%s\": %s", quote(vs, q, sizeof(q)), msg);
-            goto out;
-        }
-        json_object_set_new(o, ks, json_string(vs));
-    }
-done:
-    *out = o;
-    o = NULL;
-    rc = FL_OK;
-out:
-    json_decref(o);
-    return rc;
-}
+/* Checks one value of a string map (v, at path; null allowed only if the
+ * check allows it) and gives its text. */
+typedef int (*value_fn)(struct ctx *c, const yaml_node_t *v, const char *path, const char **vs);
 
-/* capacity: resource name -> quantity, as written; cpu and memory required,
- * pods defaults to "110". *out a new reference. */
-static int capacity(struct ctx *c, const yaml_node_t *n, const char *path, json_t **out)
+/* A map of label keys (what: how messages name a key) to strings checked by
+ * check. *out a new reference. */
+static int string_map(struct ctx *c, const yaml_node_t *n, const char *path, const char *what,
+                      value_fn check, json_t **out)
 {
     char msg[768], q[512], sub[512];
     json_t *o = json_object();
-    int rc = FL_EFAIL;
     if (mapping(c, n, path) != 0)
         goto out;
     if (map_len(n) > MAX_MAP) {
@@ -454,7 +411,7 @@ static int capacity(struct ctx *c, const yaml_node_t *n, const char *path, json_
         if (key_text(c, k, path, &ks) != 0)
             goto out;
         if (!fl_name_label_key(ks, msg, sizeof(msg))) {
-            fail(c, k, path, "invalid resource name \"%s\": %s", quote(ks, q, sizeof(q)), msg);
+            fail(c, k, path, "invalid %s \"%s\": %s", what, quote(ks, q, sizeof(q)), msg);
             goto out;
         }
         if (json_object_get(o, ks)) {
@@ -462,41 +419,77 @@ static int capacity(struct ctx *c, const yaml_node_t *n, const char *path, json_
             goto out;
         }
         snprintf(sub, sizeof(sub), "%s.%s", path, ks);
-        if (visit(c, v, sub) != 0)
+        if (visit(c, v, sub) != 0 || check(c, v, sub, &vs) != 0)
             goto out;
-        if (is_null(v)) {
-            fail(c, v, sub, "must be a quantity such as \"64\" or \"256Gi\"");
-            goto out;
-        }
-        if (text(c, v, sub, "a quantity such as \"64\" or \"256Gi\"", &vs) != 0)
-            goto out;
-        struct fl_quantity qty;
-        if (fl_quantity_parse(vs, &qty, msg, sizeof(msg)) != 0) {
-            fail(c, v, sub, "invalid value \"%s\": %s", quote(vs, q, sizeof(q)), msg);
-            goto out;
-        }
-        if (fl_quantity_sign(&qty) < 0) {
-            fail(c, v, sub, "invalid value \"%s\": must not be negative", quote(vs, q, sizeof(q)));
-            goto out;
-        }
         json_object_set_new(o, ks, json_string(vs));
     }
+    *out = o;
+    return FL_OK;
+out:
+    json_decref(o);
+    return FL_EFAIL;
+}
+
+/* A label value: a string (null is ""). */
+static int label_value(struct ctx *c, const yaml_node_t *v, const char *path, const char **vs)
+{
+    char msg[768], q[512];
+    *vs = "";
+    if (!is_null(v) && text(c, v, path, "a string", vs) != 0)
+        return FL_EFAIL;
+    if (!fl_name_label_value(*vs, msg, sizeof(msg)))
+        return fail(c, v, path, "invalid value \"%s\": %s", quote(*vs, q, sizeof(q)), msg);
+    return FL_OK;
+}
+
+/* A capacity value: a non-negative quantity, kept as written. */
+static int capacity_value(struct ctx *c, const yaml_node_t *v, const char *path, const char **vs)
+{
+    char msg[768], q[512];
+    struct fl_quantity qty;
+    static const char want[] = "a quantity such as \"64\" or \"256Gi\"";
+    if (is_null(v))
+        return fail(c, v, path, "must be %s", want);
+    if (text(c, v, path, want, vs) != 0)
+        return FL_EFAIL;
+    if (fl_quantity_parse(*vs, &qty, msg, sizeof(msg)) != 0)
+        return fail(c, v, path, "invalid value \"%s\": %s", quote(*vs, q, sizeof(q)), msg);
+    if (fl_quantity_sign(&qty) < 0)
+        return fail(c, v, path, "invalid value \"%s\": must not be negative",
+                    quote(*vs, q, sizeof(q)));
+    return FL_OK;
+}
+
+/* labels: key -> value; null is {}. *out a new reference. */
+static int labels(struct ctx *c, const yaml_node_t *n, const char *path, json_t **out)
+{
+    if (is_null(n)) {
+        *out = json_object();
+        return FL_OK;
+    }
+    return string_map(c, n, path, "key", label_value, out);
+}
+
+/* capacity: resource name -> quantity, as written; cpu and memory required,
+ * pods defaults to "110". *out a new reference. */
+static int capacity(struct ctx *c, const yaml_node_t *n, const char *path, json_t **out)
+{
+    char sub[512];
+    json_t *o;
+    if (string_map(c, n, path, "resource name", capacity_value, &o) != 0)
+        return FL_EFAIL;
     static const char *const required[] = {"cpu", "memory"};
     for (size_t i = 0; i < FL_ARRAY_LEN(required); i++) {
         if (!json_object_get(o, required[i])) {
             snprintf(sub, sizeof(sub), "%s.%s", path, required[i]);
-            fail(c, n, sub, "required");
-            goto out;
+            json_decref(o);
+            return fail(c, n, sub, "required");
         }
     }
     if (!json_object_get(o, "pods"))
         json_object_set_new(o, "pods", json_string("110"));
     *out = o;
-    o = NULL;
-    rc = FL_OK;
-out:
-    json_decref(o);
-    return rc;
+    return FL_OK;
 }
 
 /* One taint {key, value?, effect} appended to arr. */

@@ -184,7 +184,7 @@ int fl_m_list(struct fl_member *m, const struct fl_rtype *t, const char *ns,
         return FL_OK;
     size_t k = 0;
     for (size_t i = 0; i < out->n; i++) {
-        if (fl_m_selector_match(selector, fl_obj_meta(out->items[i])->labels))
+        if (fl_labelsel_json_match(selector, fl_obj_meta(out->items[i])->labels))
             out->items[k++] = out->items[i];
         else
             fl_obj_unref(out->items[i]);
@@ -220,42 +220,6 @@ bool fl_m_in_values(const json_t *values, const char *v)
         if (json_is_string(x) && !strcmp(json_string_value(x), v))
             return true;
     return false;
-}
-
-bool fl_m_selector_match(const json_t *selector, const json_t *labels)
-{
-    const char *k;
-    const json_t *v;
-    json_object_foreach((json_t *)json_object_get(selector, "matchLabels"), k, v) {
-        const json_t *have = json_object_get(labels, k);
-        if (!json_is_string(have) || !json_is_string(v) ||
-            strcmp(json_string_value(have), json_string_value(v)) != 0)
-            return false;
-    }
-    size_t i;
-    const json_t *e;
-    json_array_foreach(json_object_get(selector, "matchExpressions"), i, e) {
-        const char *op = fl_json_str(e, "operator");
-        const json_t *have = json_object_get(labels, fl_json_str(e, "key"));
-        const json_t *values = json_object_get(e, "values");
-        bool present = json_is_string(have);
-        if (!strcmp(op, "In")) {
-            if (!present || !fl_m_in_values(values, json_string_value(have)))
-                return false;
-        } else if (!strcmp(op, "NotIn")) {
-            if (present && fl_m_in_values(values, json_string_value(have)))
-                return false;
-        } else if (!strcmp(op, "Exists")) {
-            if (!present)
-                return false;
-        } else if (!strcmp(op, "DoesNotExist")) {
-            if (present)
-                return false;
-        } else {
-            return false; /* validation rejects other operators */
-        }
-    }
-    return true;
 }
 
 bool fl_m_selector_empty(const json_t *selector)

@@ -17,6 +17,7 @@
 
 #include "api/registry.h"
 #include "core/err.h"
+#include "core/labels.h"
 #include "core/obj.h"
 #include "member/member.h"
 #include "store/store.h"
@@ -73,10 +74,9 @@ int fl_m_list(struct fl_member *m, const struct fl_rtype *t, const char *ns,
 int fl_m_list_watch(struct fl_member *m, const struct fl_rtype *t, fl_watch_fn fn, void *ctx,
                     struct fl_watch **out, struct fl_err *err) FL_MUST_CHECK;
 
-/* metav1.LabelSelector semantics: matchLabels and matchExpressions (In,
- * NotIn, Exists, DoesNotExist). A NULL or empty selector matches everything
- * (callers that must not adopt everything check fl_m_selector_empty). */
-bool fl_m_selector_match(const json_t *selector, const json_t *labels);
+/* Label selectors match with fl_labelsel_json_match (core/labels.h): a NULL
+ * or empty one matches everything, so callers that must not adopt
+ * everything check this first. */
 bool fl_m_selector_empty(const json_t *selector);
 /* Is v one of the strings of the array values (a requirement's values)? */
 bool fl_m_in_values(const json_t *values, const char *v);

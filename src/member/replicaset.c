@@ -352,7 +352,7 @@ static void pod_bits(struct wl_pod *p, const struct wl_rs *r, const json_t *labe
     if (r->orphans || !r->known)
         return;
     if (r->selector && !fl_m_selector_empty(r->selector) &&
-        fl_m_selector_match(r->selector, labels))
+        fl_labelsel_json_match(r->selector, labels))
         p->flags |= WL_P_SEL;
     if (labels_include(labels, r->tmpl_labels))
         p->flags |= WL_P_LABELED;
@@ -422,7 +422,7 @@ static void orphan_pod_wakes(struct fl_sim_workloads *w, const char *ns, const j
             struct wl_rs *r = (struct wl_rs *)n;
             if (r->orphans || !r->known || r->deleting || strcmp(r->ns, ns) != 0 ||
                 !r->selector || fl_m_selector_empty(r->selector) ||
-                !fl_m_selector_match(r->selector, labels))
+                !fl_labelsel_json_match(r->selector, labels))
                 continue;
             r->scan = true;
             enqueue_rs(w, r);
@@ -691,7 +691,7 @@ static bool adopt_pod(struct fl_sim_workloads *w, struct wl_rs *r, const json_t 
     /* Most orphans are not for us: decide on the (cached) labels first. */
     if (fl_m_get(w->m, w->t_pod, r->ns, p->name, &o, &err) != 0)
         return false;
-    bool match = fl_m_selector_match(r->selector, fl_obj_meta(o)->labels);
+    bool match = fl_labelsel_json_match(r->selector, fl_obj_meta(o)->labels);
     json_t *pod = match ? fl_obj_json(o) : NULL;
     fl_obj_unref(o);
     if (!pod)
@@ -700,7 +700,7 @@ static bool adopt_pod(struct fl_sim_workloads *w, struct wl_rs *r, const json_t 
     const json_t *labels = json_object_get(md, "labels");
     bool ok = false;
     if (!fl_m_controller_ref(pod) && !json_object_get(md, "deletionTimestamp") &&
-        fl_m_selector_match(r->selector, labels)) {
+        fl_labelsel_json_match(r->selector, labels)) {
         bool labeled = labels_include(labels, r->tmpl_labels);
         fl_m_set_controller_ref(pod, rs);
         ok = fl_m_update(w->m, w->t_pod, pod, NULL, &err) == 0;

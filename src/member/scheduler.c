@@ -822,7 +822,7 @@ static void spread_pod(struct fl_sim_sched *s, const char *ns, const json_t *lab
             continue;
         for (size_t i = 0; i < sp->nc; i++) {
             struct sc *c = &sp->c[i];
-            if (!c->counts || !fl_m_selector_match(c->sel, labels))
+            if (!c->counts || !fl_labelsel_json_match(c->sel, labels))
                 continue;
             spread_grow(sp, slot);
             c->ncnt[slot] += delta;
@@ -893,7 +893,7 @@ static struct spread *spread_build(struct fl_sim_sched *s, json_t *def, char *si
         const json_t *labels = pod_labels(doc);
         for (size_t i = 0; i < sp->nc; i++) {
             struct sc *c = &sp->c[i];
-            if (c->counts && fl_m_selector_match(c->sel, labels)) {
+            if (c->counts && fl_labelsel_json_match(c->sel, labels)) {
                 c->ncnt[p->node]++;
                 if (c->elig[p->node])
                     c->dcnt[c->dom[p->node]]++;
@@ -1384,7 +1384,7 @@ static void attempt_init(struct fl_sim_sched *s, struct attempt *a, json_t *doc,
         if (ndom > 0 && ndom < c->min_domains)
             min = 0;
         a->minm[i] = min;
-        a->self[i] = c->sel && fl_m_selector_match(c->sel, a->labels);
+        a->self[i] = c->sel && fl_labelsel_json_match(c->sel, a->labels);
     }
 }
 

@@ -406,7 +406,7 @@ static uint8_t pod_check(const struct sset *s, const char *set_name, const json_
                          uint32_t ord)
 {
     uint8_t f = 0;
-    if (fl_m_selector_match(s->selector, jget(jget(pod, "metadata"), "labels")))
+    if (fl_labelsel_json_match(s->selector, jget(jget(pod, "metadata"), "labels")))
         f |= F_SEL;
     bool storage = true;
     size_t i, j;
